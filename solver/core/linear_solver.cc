@@ -1,0 +1,144 @@
+#include <core/input_error.h>
+#include <core/linear_solver.h>
+
+#include <petscksp.h>
+
+#include <sstream>
+
+namespace septa
+{
+  using namespace dealii;
+
+  namespace
+  {
+    void
+    check(const PetscErrorCode ierr, const char *what)
+    {
+      if (ierr != 0)
+        throw SolveError(std::string("PETSc error in ") + what + " (code " +
+                         std::to_string(ierr) + ")");
+    }
+  } // namespace
+
+
+  LinearSolver::LinearSolver(const LinearSolverParameters &parameters,
+                             MPI_Comm                      comm)
+    : parameters(parameters)
+    , comm(comm)
+  {
+    if (!parameters.petsc_options.empty())
+      check(PetscOptionsInsertString(nullptr, parameters.petsc_options.c_str()),
+            "PetscOptionsInsertString ('Linear solver/PETSc options')");
+  }
+
+
+  LinearSolver::~LinearSolver() = default;
+
+
+  void
+  LinearSolver::set_rigid_body_modes(const IndexSet &             owned,
+                                     const std::vector<Point<3>> &x,
+                                     const std::vector<unsigned int> &comp)
+  {
+    modes.assign(6, PETScWrappers::MPI::Vector(owned, comm));
+    unsigned int i = 0;
+    for (const auto dof : owned)
+      {
+        const unsigned int c = comp[i];
+        const Point<3> &   p = x[i];
+        ++i;
+        modes[c](dof) = 1.0; // translations
+        // Rotations about x, y, z: omega x p.
+        const double rot[3][3] = {{0, -p[2], p[1]},  // about x: (0,-z,y)
+                                  {p[2], 0, -p[0]},  // about y: (z,0,-x)
+                                  {-p[1], p[0], 0}}; // about z: (-y,x,0)
+        for (unsigned int r = 0; r < 3; ++r)
+          modes[3 + r](dof) = rot[r][c];
+      }
+    // PETSc wants an orthonormal basis: modified Gram-Schmidt.
+    for (unsigned int a = 0; a < 6; ++a)
+      {
+        modes[a].compress(VectorOperation::insert);
+        for (unsigned int b = 0; b < a; ++b)
+          modes[a].add(-(modes[a] * modes[b]), modes[b]);
+        modes[a] /= modes[a].l2_norm();
+      }
+  }
+
+
+  unsigned int
+  LinearSolver::solve(PETScWrappers::MPI::SparseMatrix &A,
+                      PETScWrappers::MPI::Vector &      x,
+                      const PETScWrappers::MPI::Vector &b,
+                      const bool                        symmetric)
+  {
+    KSP ksp;
+    check(KSPCreate(comm, &ksp), "KSPCreate");
+    Mat mat = static_cast<Mat>(A);
+    check(KSPSetOperators(ksp, mat, mat), "KSPSetOperators");
+    PC pc;
+    check(KSPGetPC(ksp, &pc), "KSPGetPC");
+
+    MatNullSpace null_space = nullptr;
+    if (parameters.solver == "direct")
+      {
+        check(KSPSetType(ksp, KSPPREONLY), "KSPSetType");
+        check(PCSetType(pc, PCLU), "PCSetType");
+        check(PCFactorSetMatSolverType(pc, MATSOLVERMUMPS),
+              "PCFactorSetMatSolverType (MUMPS)");
+      }
+    else
+      {
+        const bool cg = parameters.solver == "cg" ||
+                        (parameters.solver == "auto" && symmetric);
+        check(KSPSetType(ksp, cg ? KSPCG : KSPGMRES), "KSPSetType");
+        if (!cg)
+          check(KSPGMRESSetRestart(ksp, 200), "KSPGMRESSetRestart");
+        check(KSPSetTolerances(ksp,
+                               parameters.tolerance,
+                               1e-300,
+                               PETSC_DEFAULT,
+                               parameters.max_iterations),
+              "KSPSetTolerances");
+        if (parameters.preconditioner == "gamg")
+          {
+            check(PCSetType(pc, PCGAMG), "PCSetType (GAMG)");
+            if (!modes.empty())
+              {
+                std::vector<Vec> vecs;
+                for (auto &m : modes)
+                  vecs.push_back(static_cast<const Vec &>(m));
+                check(MatNullSpaceCreate(
+                        comm, PETSC_FALSE, 6, vecs.data(), &null_space),
+                      "MatNullSpaceCreate");
+                check(MatSetNearNullSpace(mat, null_space),
+                      "MatSetNearNullSpace");
+              }
+          }
+        else if (parameters.preconditioner == "boomeramg")
+          {
+            check(PCSetType(pc, PCHYPRE), "PCSetType (hypre)");
+            check(PCHYPRESetType(pc, "boomeramg"), "PCHYPRESetType");
+          }
+        else
+          check(PCSetType(pc, PCJACOBI), "PCSetType (Jacobi)");
+      }
+    check(KSPSetFromOptions(ksp), "KSPSetFromOptions");
+
+    const PetscErrorCode ierr =
+      KSPSolve(ksp, static_cast<const Vec &>(b), static_cast<Vec>(x));
+    KSPConvergedReason reason;
+    PetscInt           its = 0;
+    KSPGetConvergedReason(ksp, &reason);
+    KSPGetIterationNumber(ksp, &its);
+    if (null_space)
+      MatNullSpaceDestroy(&null_space);
+    KSPDestroy(&ksp);
+    if (ierr != 0 || reason < 0)
+      throw SolveError("linear solver '" + parameters.solver + "' with '" +
+                       parameters.preconditioner + "' failed (PETSc reason " +
+                       std::to_string(static_cast<int>(reason)) + ", " +
+                       std::to_string(its) + " iterations)");
+    return parameters.solver == "direct" ? 1 : static_cast<unsigned int>(its);
+  }
+} // namespace septa

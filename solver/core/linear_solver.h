@@ -1,0 +1,50 @@
+#pragma once
+
+#include <core/parameters.h>
+
+#include <deal.II/lac/petsc_sparse_matrix.h>
+#include <deal.II/lac/petsc_vector.h>
+
+#include <vector>
+
+namespace septa
+{
+  /**
+   * Krylov or direct solution of the tangent system through PETSc.
+   *
+   * - cg/gmres with GAMG: smoothed aggregation AMG whose near null space is
+   *   set to the six rigid-body modes of the mesh (Vanek, Mandel, Brezina
+   *   1996), the standard choice for elasticity.
+   * - cg/gmres with BoomerAMG (hypre).
+   * - direct: MUMPS LU.
+   * Extra options go through the PETSc options database so that a user can
+   * tune any of them from the .prm file.
+   */
+  class LinearSolver
+  {
+  public:
+    LinearSolver(const LinearSolverParameters &parameters, MPI_Comm comm);
+    ~LinearSolver();
+
+    /// Rigid-body modes from the coordinates of each locally owned dof:
+    /// @p coordinates[i] is the support point and @p component[i] the
+    /// component of the i-th locally owned dof.
+    void
+    set_rigid_body_modes(const dealii::IndexSet &             locally_owned,
+                         const std::vector<dealii::Point<3>> &coordinates,
+                         const std::vector<unsigned int> &    component);
+
+    /// Solve A x = b. @p symmetric selects cg for Solver = auto.  Returns the
+    /// number of iterations; throws SolveError on failure.
+    unsigned int
+    solve(dealii::PETScWrappers::MPI::SparseMatrix &A,
+          dealii::PETScWrappers::MPI::Vector &      x,
+          const dealii::PETScWrappers::MPI::Vector &b,
+          const bool                                symmetric);
+
+  private:
+    LinearSolverParameters                          parameters;
+    MPI_Comm                                        comm;
+    std::vector<dealii::PETScWrappers::MPI::Vector> modes;
+  };
+} // namespace septa

@@ -1,0 +1,32 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace septa
+{
+  /**
+   * A piecewise-linear function of (pseudo-)time given as a table
+   * "t0:v0, t1:v1, ...".  Constant outside the table.  The word "constant"
+   * or a single number means a constant factor.
+   */
+  class LoadCurve
+  {
+  public:
+    LoadCurve() = default;
+
+    /// Parse @p text; @p where names the file and parameter for messages.
+    LoadCurve(const std::string &text, const std::string &where);
+
+    double
+    value(const double t) const;
+
+    /// Documentation string shared by every "Load curve" parameter.
+    static const char *
+    documentation();
+
+  private:
+    std::vector<double> times{0.0};
+    std::vector<double> values{1.0};
+  };
+} // namespace septa

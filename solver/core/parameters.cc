@@ -1,0 +1,408 @@
+#include <core/input_error.h>
+#include <core/parameters.h>
+#include <core/registry.h>
+
+#include <deal.II/base/utilities.h>
+
+#include <fstream>
+#include <functional>
+
+namespace septa
+{
+  using namespace dealii;
+
+  namespace
+  {
+    /// deal.II's exception texts start with a source location of the
+    /// library; keep the part meant for the user.
+    std::string
+    user_part(const std::string &what)
+    {
+      const std::string key = "Additional information:";
+      const auto        pos = what.find(key);
+      std::string       s   = pos == std::string::npos ?
+                                what :
+                                what.substr(pos + key.size());
+      const auto        end = s.find("Stacktrace:");
+      if (end != std::string::npos)
+        s = s.substr(0, end);
+      // Fold the indentation deal.II puts in.
+      std::string out;
+      bool        space = false;
+      for (const char c : s)
+        {
+          const bool ws = (c == ' ' || c == '\n' || c == '\t');
+          if (ws && !out.empty())
+            space = true;
+          else if (!ws)
+            {
+              if (space)
+                out += ' ';
+              out += c;
+              space = false;
+            }
+        }
+      while (!out.empty() && (out.back() == '-' || out.back() == ' '))
+        out.pop_back();
+      return out;
+    }
+
+    Point<3>
+    parse_point(const std::string &text, const std::string &where)
+    {
+      std::vector<double> v;
+      try
+        {
+          v = Utilities::string_to_double(Utilities::split_string_list(text));
+        }
+      catch (...)
+        {}
+      require_input(v.size() == 3, where, text, "three numbers x, y, z in m");
+      return Point<3>(v[0], v[1], v[2]);
+    }
+  } // namespace
+
+
+  void
+  RunParameters::declare(ParameterHandler &prm)
+  {
+    prm.enter_subsection("Geometry");
+    prm.declare_entry("Type",
+                      "layered block",
+                      Patterns::Selection(Registry<Geometry>::names()),
+                      Registry<Geometry>::documentation("geometry"));
+    prm.declare_entry("Mesh scale",
+                      "1",
+                      Patterns::Double(0.0),
+                      "Factor from mesh units to m (1e-3 for a mesh in mm). "
+                      "Applies to coordinates and lengths in this section "
+                      "only; everything else in the file is in SI units.");
+    prm.declare_entry("Global refinements",
+                      "0",
+                      Patterns::Integer(0, 12),
+                      "Uniform refinements of the coarse mesh (each one "
+                      "multiplies the number of cells by 8).");
+    prm.leave_subsection();
+
+    prm.enter_subsection("Discretization");
+    prm.declare_entry("Polynomial degree",
+                      "2",
+                      Patterns::Integer(1, 3),
+                      "Degree k of the continuous displacement (Q_k); the "
+                      "mixed formulation uses discontinuous P_{k-1} pressure "
+                      "and dilatation.");
+    prm.declare_entry("Formulation",
+                      "mixed",
+                      Patterns::Selection("mixed|displacement"),
+                      "'mixed': three-field Hu-Washizu (u, p~, J~) with p~ "
+                      "and J~ condensed per cell; locking-free for nearly "
+                      "incompressible tissue. 'displacement': pure "
+                      "displacement (locks when nearly incompressible).");
+    prm.declare_entry("Quadrature points",
+                      "0",
+                      Patterns::Integer(0, 6),
+                      "Gauss points per direction; 0 means degree + 1.");
+    prm.leave_subsection();
+
+    prm.enter_subsection("Time");
+    prm.declare_entry("End time", "1", Patterns::Double(0.0),
+                      "End of the (pseudo-)time interval in s; loads start at "
+                      "t = 0.");
+    prm.declare_entry("Initial step", "0.1", Patterns::Double(0.0),
+                      "First step size in s.");
+    prm.declare_entry("Minimum step", "1e-4", Patterns::Double(0.0),
+                      "Cut-back stops the run below this step size.");
+    prm.declare_entry("Maximum step", "0.1", Patterns::Double(0.0),
+                      "Upper bound of the step size when it regrows.");
+    prm.declare_entry("Growth factor", "1.5", Patterns::Double(1.0),
+                      "Step size factor after an easy step (>= 1).");
+    prm.leave_subsection();
+
+    prm.enter_subsection("Newton");
+    prm.declare_entry("Max iterations", "15", Patterns::Integer(1),
+                      "Newton iterations per step before the step is cut.");
+    prm.declare_entry("Residual tolerance", "1e-8", Patterns::Double(0.0),
+                      "Converged when |R| <= tol * |f_int| + absolute "
+                      "tolerance (free dofs, all dofs for f_int).");
+    prm.declare_entry("Absolute tolerance", "1e-12", Patterns::Double(0.0),
+                      "Absolute residual tolerance in N.");
+    prm.declare_entry("Line search steps", "5", Patterns::Integer(0, 20),
+                      "Maximum backtracking halvings of a Newton update.");
+    prm.declare_entry("Easy iterations", "5", Patterns::Integer(1),
+                      "A step converged within this many iterations lets the "
+                      "next step grow.");
+    prm.leave_subsection();
+
+    prm.enter_subsection("Linear solver");
+    prm.declare_entry("Solver",
+                      "auto",
+                      Patterns::Selection("auto|cg|gmres|direct"),
+                      "'cg' (symmetric tangent), 'gmres', 'direct' (MUMPS "
+                      "LU), or 'auto': cg unless a follower load makes the "
+                      "tangent non-symmetric, then gmres.");
+    prm.declare_entry("Preconditioner",
+                      "gamg",
+                      Patterns::Selection("gamg|boomeramg|jacobi"),
+                      "'gamg' (PETSc smoothed aggregation with the six "
+                      "rigid-body modes as near null space), 'boomeramg' "
+                      "(hypre), 'jacobi'. Ignored by 'direct'.");
+    prm.declare_entry("Tolerance", "1e-8", Patterns::Double(0.0),
+                      "Relative residual reduction of each Krylov solve.");
+    prm.declare_entry("Max iterations", "2000", Patterns::Integer(1),
+                      "Krylov iterations before the solve counts as failed.");
+    prm.declare_entry("PETSc options", "", Patterns::Anything(),
+                      "Extra PETSc options, e.g. '-pc_gamg_threshold 0.02'.");
+    prm.leave_subsection();
+
+    prm.enter_subsection("Output");
+    prm.declare_entry("Directory", "output", Patterns::Anything(),
+                      "Folder for the .pvd/.pvtu/.vtu files and "
+                      "statistics.csv (created if missing).");
+    prm.declare_entry("Every n steps", "1", Patterns::Integer(0),
+                      "Write fields every n converged steps (0: only the "
+                      "last step). The last step is always written.");
+    prm.declare_entry("Write fields", "true", Patterns::Bool(),
+                      "false: statistics.csv only.");
+    prm.declare_entry("Probe points", "", Patterns::Anything(),
+                      "Named points whose displacement goes to "
+                      "statistics.csv, 'name: x, y, z; name: x, y, z' in m "
+                      "(reference configuration).");
+    prm.leave_subsection();
+
+    prm.enter_subsection("Loads");
+    prm.declare_entry("Names",
+                      "fixed bone, compression",
+                      Patterns::List(Patterns::Anything()),
+                      "Names of the loads and boundary conditions; each "
+                      "needs a subsection of that name here with its 'Type'.");
+    prm.leave_subsection();
+  }
+
+
+  namespace
+  {
+    /// Run the passes described in RunParameters; @p parse(strict) reads the
+    /// input into @p prm (or does nothing, for the defaults).
+    void
+    build(RunParameters &                   run,
+          ParameterHandler &                prm,
+          const std::function<void(bool)> &parse,
+          const std::string &               file)
+    {
+      const std::string f = file.empty() ? std::string("(defaults)") : file;
+      // Pass 1: top level.
+      parse(false);
+      const std::string geometry_type = prm.get({"Geometry"}, "Type");
+      run.geometry =
+        Registry<Geometry>::create(geometry_type, f + ": Geometry/Type");
+      prm.enter_subsection("Geometry");
+      Registry<Geometry>::entries().at(geometry_type).declare_parameters(prm);
+      prm.leave_subsection();
+      run.load_names = Utilities::split_string_list(prm.get({"Loads"}, "Names"));
+      for (unsigned int i = 0; i < run.load_names.size(); ++i)
+        for (unsigned int j = 0; j < i; ++j)
+          require_input(run.load_names[i] != run.load_names[j],
+                        f + ": Loads/Names",
+                        prm.get({"Loads"}, "Names"),
+                        "distinct names");
+      prm.enter_subsection("Loads");
+      for (const auto &name : run.load_names)
+        {
+          prm.enter_subsection(name);
+          prm.declare_entry("Type",
+                            "displacement",
+                            Patterns::Selection(Registry<Load>::names()),
+                            Registry<Load>::documentation("load"));
+          prm.leave_subsection();
+        }
+      prm.leave_subsection();
+
+      // Pass 2: geometry parameters and load types.
+      parse(false);
+      prm.enter_subsection("Geometry");
+      run.geometry->parse_parameters(prm, f + ": Geometry");
+      run.mesh_scale         = prm.get_double("Mesh scale");
+      run.global_refinements = prm.get_integer("Global refinements");
+      require_input(run.mesh_scale > 0,
+                    f + ": Geometry/Mesh scale",
+                    prm.get("Mesh scale"),
+                    "a positive factor");
+      prm.leave_subsection();
+      run.layer_names = run.geometry->layer_names();
+      require_input(!run.layer_names.empty(),
+                    f + ": Geometry",
+                    geometry_type,
+                    "a geometry with at least one layer");
+      prm.enter_subsection("Materials");
+      for (const auto &layer : run.layer_names)
+        {
+          prm.enter_subsection(layer);
+          prm.declare_entry("Model",
+                            "neo-Hookean",
+                            Patterns::Selection(Registry<Material>::names()),
+                            Registry<Material>::documentation("material"));
+          prm.declare_entry("Density",
+                            "1000",
+                            Patterns::Double(0.0),
+                            "Mass density in kg/m^3 (gravity).");
+          prm.leave_subsection();
+        }
+      prm.leave_subsection();
+      std::vector<std::string> load_types;
+      prm.enter_subsection("Loads");
+      for (const auto &name : run.load_names)
+        {
+          prm.enter_subsection(name);
+          load_types.push_back(prm.get("Type"));
+          Registry<Load>::entries().at(load_types.back()).declare_parameters(prm);
+          prm.leave_subsection();
+        }
+      prm.leave_subsection();
+
+      // Pass 3: material models.
+      parse(false);
+      std::vector<std::string> models;
+      prm.enter_subsection("Materials");
+      for (const auto &layer : run.layer_names)
+        {
+          prm.enter_subsection(layer);
+          models.push_back(prm.get("Model"));
+          Registry<Material>::entries().at(models.back()).declare_parameters(prm);
+          prm.leave_subsection();
+        }
+      prm.leave_subsection();
+
+      // Pass 4: everything, strictly.
+      parse(true);
+      prm.enter_subsection("Materials");
+      for (unsigned int l = 0; l < run.layer_names.size(); ++l)
+        {
+          prm.enter_subsection(run.layer_names[l]);
+          const std::string where = f + ": Materials/" + run.layer_names[l];
+          run.materials.push_back(
+            Registry<Material>::create(models[l], where + "/Model"));
+          run.materials.back()->parse_parameters(prm, where);
+          run.materials.back()->set_density(prm.get_double("Density"));
+          prm.leave_subsection();
+        }
+      prm.leave_subsection();
+      prm.enter_subsection("Loads");
+      for (unsigned int i = 0; i < run.load_names.size(); ++i)
+        {
+          prm.enter_subsection(run.load_names[i]);
+          const std::string where = f + ": Loads/" + run.load_names[i];
+          run.loads.push_back(
+            Registry<Load>::create(load_types[i], where + "/Type"));
+          run.loads.back()->parse_parameters(prm, where);
+          prm.leave_subsection();
+        }
+      prm.leave_subsection();
+
+      auto &d  = run.discretization;
+      d.degree = prm.get_integer({"Discretization"}, "Polynomial degree");
+      d.mixed  = prm.get({"Discretization"}, "Formulation") == "mixed";
+      d.quadrature = prm.get_integer({"Discretization"}, "Quadrature points");
+      if (d.quadrature == 0)
+        d.quadrature = d.degree + 1;
+
+      prm.enter_subsection("Time");
+      auto &t         = run.time;
+      t.end_time      = prm.get_double("End time");
+      t.initial_step  = prm.get_double("Initial step");
+      t.minimum_step  = prm.get_double("Minimum step");
+      t.maximum_step  = prm.get_double("Maximum step");
+      t.growth_factor = prm.get_double("Growth factor");
+      require_input(t.end_time > 0, f + ": Time/End time",
+                    prm.get("End time"), "a positive time");
+      require_input(t.initial_step > 0 && t.initial_step <= t.maximum_step,
+                    f + ": Time/Initial step", prm.get("Initial step"),
+                    "a positive step no larger than 'Maximum step'");
+      require_input(t.minimum_step > 0 && t.minimum_step <= t.initial_step,
+                    f + ": Time/Minimum step", prm.get("Minimum step"),
+                    "a positive step no larger than 'Initial step'");
+      prm.leave_subsection();
+
+      prm.enter_subsection("Newton");
+      auto &n              = run.newton;
+      n.max_iterations     = prm.get_integer("Max iterations");
+      n.residual_tolerance = prm.get_double("Residual tolerance");
+      n.absolute_tolerance = prm.get_double("Absolute tolerance");
+      n.max_line_search    = prm.get_integer("Line search steps");
+      n.easy_iterations    = prm.get_integer("Easy iterations");
+      prm.leave_subsection();
+
+      prm.enter_subsection("Linear solver");
+      auto &ls          = run.linear_solver;
+      ls.solver         = prm.get("Solver");
+      ls.preconditioner = prm.get("Preconditioner");
+      ls.tolerance      = prm.get_double("Tolerance");
+      ls.max_iterations = prm.get_integer("Max iterations");
+      ls.petsc_options  = prm.get("PETSc options");
+      prm.leave_subsection();
+
+      prm.enter_subsection("Output");
+      auto &o     = run.output;
+      o.directory = prm.get("Directory");
+      o.every     = prm.get_integer("Every n steps");
+      o.vtu       = prm.get_bool("Write fields");
+      const std::string probes = Utilities::trim(prm.get("Probe points"));
+      if (!probes.empty())
+        for (const auto &entry : Utilities::split_string_list(probes, ';'))
+          {
+            const auto colon = entry.find(':');
+            require_input(colon != std::string::npos && colon > 0,
+                          f + ": Output/Probe points",
+                          entry,
+                          "'name: x, y, z' entries separated by ';'");
+            o.probe_names.push_back(Utilities::trim(entry.substr(0, colon)));
+            o.probe_points.push_back(
+              parse_point(entry.substr(colon + 1),
+                          f + ": Output/Probe points/" + o.probe_names.back()));
+          }
+      prm.leave_subsection();
+    }
+  } // namespace
+
+
+  void
+  RunParameters::read(const std::string &file)
+  {
+    filename = file;
+    {
+      std::ifstream in(file);
+      require_input(in.good(),
+                    "command line: parameter file",
+                    file,
+                    "a readable .prm file");
+    }
+    ParameterHandler prm;
+    declare(prm);
+    try
+      {
+        build(
+          *this,
+          prm,
+          [&](const bool strict) { prm.parse_input(file, "", !strict); },
+          file);
+      }
+    catch (const InputError &)
+      {
+        throw;
+      }
+    catch (const std::exception &e)
+      {
+        throw InputError(file + ": " + user_part(e.what()));
+      }
+  }
+
+
+  void
+  RunParameters::print_parameters(std::ostream &out)
+  {
+    RunParameters    run;
+    ParameterHandler prm;
+    declare(prm);
+    build(run, prm, [](bool) {}, "");
+    prm.print_parameters(out, ParameterHandler::PRM);
+  }
+} // namespace septa

@@ -1,0 +1,101 @@
+#pragma once
+
+#include <geometry/geometry.h>
+#include <loads/load.h>
+#include <materials/material.h>
+
+#include <deal.II/base/parameter_handler.h>
+#include <deal.II/base/point.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace septa
+{
+  /// Finite element and formulation.
+  struct DiscretizationParameters
+  {
+    unsigned int degree = 2;
+    /// true: three-field (u, p~, J~) with p~, J~ condensed per cell;
+    /// false: pure displacement.
+    bool mixed = true;
+    /// Quadrature points per direction (0: degree + 1).
+    unsigned int quadrature = 0;
+  };
+
+  struct TimeParameters
+  {
+    double end_time      = 1.0;
+    double initial_step  = 0.1;
+    double minimum_step  = 1e-4;
+    double maximum_step  = 0.1;
+    double growth_factor = 1.5;
+  };
+
+  struct NewtonParameters
+  {
+    unsigned int max_iterations     = 15;
+    double       residual_tolerance = 1e-8;
+    double       absolute_tolerance = 1e-12;
+    unsigned int max_line_search    = 5;
+    /// Steps that converge within this many iterations let the step grow.
+    unsigned int easy_iterations = 5;
+  };
+
+  struct LinearSolverParameters
+  {
+    std::string  solver         = "cg";
+    std::string  preconditioner = "gamg";
+    double       tolerance      = 1e-8;
+    unsigned int max_iterations = 2000;
+    std::string  petsc_options;
+  };
+
+  struct OutputParameters
+  {
+    std::string                   directory = "output";
+    unsigned int                  every     = 1;
+    bool                          vtu       = true;
+    std::vector<std::string>      probe_names;
+    std::vector<dealii::Point<3>> probe_points;
+  };
+
+  /**
+   * Everything a run reads from its .prm file.  The file is read in passes so
+   * that a subsection exists only for what the file asks for: the geometry
+   * type decides the geometry's parameters and the layer names, each layer's
+   * 'Model' its material parameters, each load's 'Type' its parameters.
+   * The last pass is strict: an entry that is not declared is an error that
+   * names the file, the line and the entry.
+   */
+  struct RunParameters
+  {
+    std::string              filename;
+    double                   mesh_scale         = 1.0;
+    unsigned int             global_refinements = 0;
+    std::unique_ptr<Geometry> geometry;
+    std::vector<std::string> layer_names;
+    std::vector<std::unique_ptr<Material>> materials;
+    std::vector<std::string>               load_names;
+    std::vector<std::unique_ptr<Load>>     loads;
+    DiscretizationParameters               discretization;
+    TimeParameters                         time;
+    NewtonParameters                       newton;
+    LinearSolverParameters                 linear_solver;
+    OutputParameters                       output;
+
+    /// Read @p file; InputError on any problem.
+    void
+    read(const std::string &file);
+
+    /// Print every parameter of a run with the default geometry, materials
+    /// and loads, with documentation, in .prm form.
+    static void
+    print_parameters(std::ostream &out);
+
+  private:
+    static void
+    declare(dealii::ParameterHandler &prm);
+  };
+} // namespace septa

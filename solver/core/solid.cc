@@ -1,0 +1,652 @@
+#include <core/input_error.h>
+#include <core/solid.h>
+
+#include <deal.II/base/utilities.h>
+#include <deal.II/dofs/dof_tools.h>
+#include <deal.II/fe/fe_q.h>
+#include <deal.II/fe/fe_values.h>
+#include <deal.II/grid/grid_tools.h>
+#include <deal.II/lac/dynamic_sparsity_pattern.h>
+#include <deal.II/lac/sparsity_tools.h>
+
+#include <chrono>
+#include <cmath>
+#include <iomanip>
+
+namespace septa
+{
+  namespace
+  {
+    const SymmetricTensor<2, 3> I2 = unit_symmetric_tensor<3>();
+    const SymmetricTensor<4, 3> I4 = identity_tensor<3>();
+    const SymmetricTensor<4, 3> IxI = outer_product(I2, I2);
+  } // namespace
+
+
+  Solid::Solid(RunParameters &run, MPI_Comm comm)
+    : run_parameters(run)
+    , comm(comm)
+    , pcout(std::cout, Utilities::MPI::this_mpi_process(comm) == 0)
+    , timer(comm, pcout, TimerOutput::never, TimerOutput::wall_times)
+    , triangulation(comm)
+    , fe(FE_Q<3>(run.discretization.degree), 3)
+    , fe_pressure(run.discretization.degree - 1)
+    , dof_handler(triangulation)
+    , quadrature(run.discretization.quadrature)
+    , face_quadrature(run.discretization.quadrature)
+  {
+    pressure_basis.resize(quadrature.size());
+    for (unsigned int q = 0; q < quadrature.size(); ++q)
+      for (unsigned int k = 0; k < fe_pressure.n_dofs_per_cell(); ++k)
+        pressure_basis[q].push_back(
+          fe_pressure.shape_value(k, quadrature.point(q)));
+  }
+
+
+  void
+  Solid::make_mesh()
+  {
+    TimerOutput::Scope t(timer, "mesh");
+    run_parameters.geometry->create(triangulation);
+    GridTools::scale(run_parameters.mesh_scale, triangulation);
+    triangulation.refine_global(run_parameters.global_refinements);
+
+    // Every layer must have cells, every boundary named by a load must exist.
+    const auto &names = run_parameters.layer_names;
+    std::vector<unsigned int> count(names.size(), 0);
+    for (const auto &cell : triangulation.active_cell_iterators())
+      if (cell->is_locally_owned())
+        {
+          require_input(cell->material_id() < names.size(),
+                        run_parameters.filename + ": Geometry",
+                        "material id " + std::to_string(cell->material_id()),
+                        "a mesh whose cells all belong to a named layer");
+          ++count[cell->material_id()];
+        }
+    Utilities::MPI::sum(count, comm, count);
+    for (unsigned int l = 0; l < names.size(); ++l)
+      require_input(count[l] > 0,
+                    run_parameters.filename + ": Geometry (layer '" +
+                      names[l] + "')",
+                    "0 cells",
+                    "a mesh with at least one cell in every layer");
+
+    boundaries = run_parameters.geometry->boundary_names();
+    for (auto &load : run_parameters.loads)
+      {
+        load->initialize(boundaries);
+        for (const auto id : load->loaded_boundaries())
+          loaded_boundaries.insert(id);
+        if (load->nonsymmetric_tangent())
+          symmetric = false;
+      }
+    pcout << "Mesh: " << triangulation.n_global_active_cells() << " cells, "
+          << names.size() << " layers (";
+    for (unsigned int l = 0; l < names.size(); ++l)
+      pcout << (l ? ", " : "") << names[l] << ": " << count[l];
+    pcout << ")" << std::endl;
+  }
+
+
+  void
+  Solid::setup_system()
+  {
+    TimerOutput::Scope t(timer, "setup");
+    dof_handler.distribute_dofs(fe);
+    locally_owned = dof_handler.locally_owned_dofs();
+    DoFTools::extract_locally_relevant_dofs(dof_handler, locally_relevant);
+
+    hanging.clear();
+    hanging.reinit(locally_relevant);
+    DoFTools::make_hanging_node_constraints(dof_handler, hanging);
+    hanging.close();
+
+    // Sparsity with all Dirichlet dofs constrained (their values do not
+    // change the pattern).
+    update_dirichlet(0.0);
+    DynamicSparsityPattern dsp(locally_relevant);
+    DoFTools::make_sparsity_pattern(dof_handler, dsp, constraints, false);
+    SparsityTools::distribute_sparsity_pattern(dsp, locally_owned, comm,
+                                               locally_relevant);
+    tangent.reinit(locally_owned, locally_owned, dsp, comm);
+    rhs.reinit(locally_owned, comm);
+    full_residual.reinit(locally_owned, comm);
+    internal_force.reinit(locally_owned, comm);
+    solution.reinit(locally_owned, comm);
+    ghosted.reinit(locally_owned, locally_relevant, comm);
+
+    // Support point and component of each owned dof: rigid-body modes for
+    // AMG and per-component reaction sums.
+    owned_component.assign(locally_owned.n_elements(), 0);
+    std::vector<Point<3>> coordinates(locally_owned.n_elements());
+    {
+      const Quadrature<3> support(fe.get_unit_support_points());
+      FEValues<3>         fv(mapping, fe, support, update_quadrature_points);
+      std::vector<types::global_dof_index> dofs(fe.n_dofs_per_cell());
+      for (const auto &cell : dof_handler.active_cell_iterators())
+        if (cell->is_locally_owned())
+          {
+            fv.reinit(cell);
+            cell->get_dof_indices(dofs);
+            for (unsigned int i = 0; i < dofs.size(); ++i)
+              if (locally_owned.is_element(dofs[i]))
+                {
+                  const auto k = locally_owned.index_within_set(dofs[i]);
+                  owned_component[k] = fe.system_to_component_index(i).first;
+                  coordinates[k]     = fv.quadrature_point(i);
+                }
+          }
+    }
+    linear_solver =
+      std::make_unique<LinearSolver>(run_parameters.linear_solver, comm);
+    linear_solver->set_rigid_body_modes(locally_owned,
+                                        coordinates,
+                                        owned_component);
+
+    for (const auto &[name, ids] : boundaries)
+      boundary_dofs[name] =
+        DoFTools::extract_boundary_dofs(dof_handler, ComponentMask(), ids);
+
+    // Probe points: find the owning cell once.
+    for (const auto &p : run_parameters.output.probe_points)
+      {
+        Probe probe;
+        try
+          {
+            const auto found =
+              GridTools::find_active_cell_around_point(mapping, dof_handler, p);
+            if (found.first->is_locally_owned())
+              {
+                probe.cell       = found.first;
+                probe.unit_point = GeometryInfo<3>::project_to_unit_cell(found.second);
+                probe.owned      = true;
+              }
+          }
+        catch (...)
+          {}
+        const unsigned int n_found =
+          Utilities::MPI::sum(probe.owned ? 1u : 0u, comm);
+        std::ostringstream point;
+        point << p;
+        require_input(n_found > 0,
+                      run_parameters.filename + ": Output/Probe points",
+                      point.str(),
+                      "points inside the mesh (m, reference configuration)");
+        // A point on a partition boundary belongs to the lowest rank.
+        const unsigned int rank = probe.owned ?
+                                    Utilities::MPI::this_mpi_process(comm) :
+                                    std::numeric_limits<unsigned int>::max();
+        probe.owned = probe.owned && Utilities::MPI::min(rank, comm) == rank;
+        probes.push_back(probe);
+      }
+
+    pcout << "Degrees of freedom: " << dof_handler.n_dofs() << " (Q"
+          << fe.degree << "-"
+          << (run_parameters.discretization.mixed ?
+                "P" + std::to_string(fe.degree - 1) + "disc mixed" :
+                std::string("displacement"))
+          << "), " << Utilities::MPI::n_mpi_processes(comm) << " MPI rank(s)"
+          << std::endl;
+  }
+
+
+  void
+  Solid::update_dirichlet(const double time)
+  {
+    dirichlet_targets.clear();
+    for (const auto &load : run_parameters.loads)
+      load->prescribed_displacements(time, dof_handler, dirichlet_targets);
+    constraints.clear();
+    constraints.reinit(locally_relevant);
+    constraints.merge(hanging);
+    for (const auto &[dof, value] : dirichlet_targets)
+      if (!constraints.is_constrained(dof))
+        {
+          constraints.add_line(dof);
+          // The increment that brings the dof to its target; solution is
+          // owned-only, so read ghosts from the ghosted copy.
+          const double current =
+            ghosted.size() > 0 ? ghosted(dof) : 0.0;
+          constraints.set_inhomogeneity(dof, value - current);
+        }
+    constraints.close();
+  }
+
+
+  void
+  Solid::evaluate_cell(const typename DoFHandler<3>::active_cell_iterator &cell,
+                       const FEValues<3> &                fe_values,
+                       const PETScWrappers::MPI::Vector & u,
+                       CellState &                        s,
+                       FullMatrix<double> *               K_vol,
+                       const double                       time) const
+  {
+    const unsigned int nq       = fe_values.n_quadrature_points;
+    const Material &   material = *run_parameters.materials[cell->material_id()];
+    const FEValuesExtractors::Vector disp(0);
+    std::vector<Tensor<2, 3>>        grad_u(nq);
+    fe_values[disp].get_function_gradients(u, grad_u);
+    s.F.resize(nq);
+    s.J.resize(nq);
+    s.J_tilde.resize(nq);
+    s.p_tilde.assign(nq, 0.0);
+    s.tau.resize(nq);
+    s.Jc.resize(nq);
+    s.inverted = false;
+    for (unsigned int q = 0; q < nq; ++q)
+      {
+        s.F[q] = Tensor<2, 3>(I2) + grad_u[q];
+        s.J[q] = determinant(s.F[q]);
+        if (!(s.J[q] > 0))
+          {
+            s.inverted = true;
+            return;
+          }
+      }
+
+    const bool split = material.has_volumetric_split();
+    const bool mixed = split && run_parameters.discretization.mixed;
+    std::vector<double> d2U(nq, 0.0);
+    double              U, dU;
+    if (mixed)
+      {
+        // J~ = Pi_h J and p~ = Pi_h U'(J~), L2 projections on the cell.
+        const unsigned int np = fe_pressure.n_dofs_per_cell();
+        FullMatrix<double> M(np, np), M_inv(np, np);
+        Vector<double>     bJ(np), bU(np), cJ(np), cp(np);
+        for (unsigned int q = 0; q < nq; ++q)
+          {
+            const auto & N   = pressure_basis[q];
+            const double JxW = fe_values.JxW(q);
+            for (unsigned int a = 0; a < np; ++a)
+              {
+                bJ(a) += N[a] * s.J[q] * JxW;
+                for (unsigned int b = 0; b < np; ++b)
+                  M(a, b) += N[a] * N[b] * JxW;
+              }
+          }
+        M_inv.invert(M);
+        M_inv.vmult(cJ, bJ);
+        for (unsigned int q = 0; q < nq; ++q)
+          {
+            s.J_tilde[q] = 0;
+            for (unsigned int a = 0; a < np; ++a)
+              s.J_tilde[q] += pressure_basis[q][a] * cJ(a);
+            if (!(s.J_tilde[q] > 0))
+              {
+                s.inverted = true;
+                return;
+              }
+            material.volumetric(s.J_tilde[q], U, dU, d2U[q]);
+            for (unsigned int a = 0; a < np; ++a)
+              bU(a) += pressure_basis[q][a] * dU * fe_values.JxW(q);
+          }
+        M_inv.vmult(cp, bU);
+        for (unsigned int q = 0; q < nq; ++q)
+          for (unsigned int a = 0; a < np; ++a)
+            s.p_tilde[q] += pressure_basis[q][a] * cp(a);
+
+        if (K_vol)
+          {
+            // G^T M^-1 K_JJ M^-1 G with G(a, j) = int N_a J div_x N_j.
+            const unsigned int n = fe_values.dofs_per_cell;
+            FullMatrix<double> KJJ(np, np), A(np, np), tmp(np, np), G(np, n),
+              AG(np, n);
+            for (unsigned int q = 0; q < nq; ++q)
+              {
+                const auto & N     = pressure_basis[q];
+                const double JxW   = fe_values.JxW(q);
+                const auto   F_inv = invert(s.F[q]);
+                for (unsigned int a = 0; a < np; ++a)
+                  for (unsigned int b = 0; b < np; ++b)
+                    KJJ(a, b) += N[a] * d2U[q] * N[b] * JxW;
+                for (unsigned int j = 0; j < n; ++j)
+                  {
+                    const double div =
+                      trace(fe_values[disp].gradient(j, q) * F_inv);
+                    for (unsigned int a = 0; a < np; ++a)
+                      G(a, j) += N[a] * s.J[q] * div * JxW;
+                  }
+              }
+            M_inv.mmult(tmp, KJJ);
+            tmp.mmult(A, M_inv);
+            A.mmult(AG, G);
+            G.Tmmult(*K_vol, AG);
+          }
+      }
+    else if (split)
+      {
+        // Displacement formulation: J~ = J, p~ = U'(J) pointwise.
+        for (unsigned int q = 0; q < nq; ++q)
+          {
+            s.J_tilde[q] = s.J[q];
+            material.volumetric(s.J[q], U, s.p_tilde[q], d2U[q]);
+          }
+        if (K_vol)
+          {
+            const unsigned int n = fe_values.dofs_per_cell;
+            std::vector<double> Jdiv(n);
+            for (unsigned int q = 0; q < nq; ++q)
+              {
+                const auto F_inv = invert(s.F[q]);
+                for (unsigned int j = 0; j < n; ++j)
+                  Jdiv[j] =
+                    s.J[q] * trace(fe_values[disp].gradient(j, q) * F_inv);
+                for (unsigned int i = 0; i < n; ++i)
+                  for (unsigned int j = 0; j < n; ++j)
+                    (*K_vol)(i, j) +=
+                      Jdiv[i] * d2U[q] * Jdiv[j] * fe_values.JxW(q);
+              }
+          }
+      }
+    else
+      for (unsigned int q = 0; q < nq; ++q)
+        s.J_tilde[q] = s.J[q];
+
+    MaterialInput  in;
+    MaterialOutput out;
+    in.time = time;
+    for (unsigned int q = 0; q < nq; ++q)
+      {
+        in.F = s.F[q];
+        material.evaluate(in, out);
+        const double pJ = s.p_tilde[q] * s.J[q];
+        s.tau[q]        = out.tau + pJ * I2;
+        s.Jc[q]         = out.Jc + pJ * (IxI - 2.0 * I4);
+      }
+  }
+
+
+  bool
+  Solid::assemble(const PETScWrappers::MPI::Vector &u,
+                  const double                      time,
+                  const bool                        with_matrix)
+  {
+    TimerOutput::Scope t(timer, with_matrix ? "assembly" : "residual");
+    if (with_matrix)
+      tangent = 0;
+    rhs            = 0;
+    full_residual  = 0;
+    internal_force = 0;
+
+    FEValues<3>     fv(mapping, fe, quadrature,
+                   update_values | update_gradients | update_JxW_values |
+                     update_quadrature_points);
+    FEFaceValues<3> ffv(mapping, fe, face_quadrature,
+                        update_values | update_gradients | update_JxW_values |
+                          update_normal_vectors | update_quadrature_points);
+    const unsigned int n  = fe.n_dofs_per_cell();
+    const unsigned int nq = quadrature.size();
+    FullMatrix<double> K(n, n), K_vol(n, n), K_ext(n, n);
+    Vector<double>     r(n), f_int(n), f_ext(n);
+    std::vector<types::global_dof_index> dofs(n);
+    std::vector<Tensor<2, 3>>            gx(n); // grad_x N_i
+    std::vector<SymmetricTensor<2, 3>>   sgx(n), c_sgx(n);
+    std::vector<Tensor<2, 3>>            face_grad_u(face_quadrature.size());
+    const FEValuesExtractors::Vector     disp(0);
+    CellState                            s;
+    bool                                 inverted = false;
+
+    for (const auto &cell : dof_handler.active_cell_iterators())
+      {
+        if (!cell->is_locally_owned())
+          continue;
+        fv.reinit(cell);
+        cell->get_dof_indices(dofs);
+        K_vol = 0;
+        evaluate_cell(cell, fv, u, s, with_matrix ? &K_vol : nullptr, time);
+        if (s.inverted)
+          {
+            inverted = true;
+            break;
+          }
+        K     = 0;
+        f_int = 0;
+        f_ext = 0;
+        for (unsigned int q = 0; q < nq; ++q)
+          {
+            const Tensor<2, 3> F_inv = invert(s.F[q]);
+            const double       JxW   = fv.JxW(q);
+            for (unsigned int i = 0; i < n; ++i)
+              {
+                gx[i]  = fv[disp].gradient(i, q) * F_inv;
+                sgx[i] = symmetrize(gx[i]);
+                f_int(i) += (sgx[i] * s.tau[q]) * JxW;
+              }
+            if (!with_matrix)
+              continue;
+            const Tensor<2, 3> tau(s.tau[q]);
+            for (unsigned int j = 0; j < n; ++j)
+              c_sgx[j] = s.Jc[q] * sgx[j];
+            for (unsigned int i = 0; i < n; ++i)
+              {
+                const Tensor<2, 3> gx_tau = gx[i] * tau;
+                for (unsigned int j = 0; j <= i; ++j)
+                  K(i, j) += (sgx[i] * c_sgx[j] +
+                              scalar_product(gx_tau, gx[j])) *
+                             JxW;
+              }
+          }
+        if (with_matrix)
+          for (unsigned int i = 0; i < n; ++i)
+            for (unsigned int j = 0; j < i; ++j)
+              K(j, i) = K(i, j);
+
+        const Material &material = *run_parameters.materials[cell->material_id()];
+        for (const auto &load : run_parameters.loads)
+          if (load->has_body_force())
+            load->assemble_cell(time, fv, material.density(), f_ext);
+        if (cell->at_boundary() && !loaded_boundaries.empty())
+          for (const auto f : cell->face_indices())
+            if (cell->face(f)->at_boundary() &&
+                loaded_boundaries.count(cell->face(f)->boundary_id()))
+              {
+                ffv.reinit(cell, f);
+                ffv[disp].get_function_gradients(u, face_grad_u);
+                K_ext = 0;
+                for (const auto &load : run_parameters.loads)
+                  if (load->loaded_boundaries().count(
+                        cell->face(f)->boundary_id()))
+                    load->assemble_face(time, ffv, face_grad_u, f_ext, K_ext);
+                if (with_matrix)
+                  K.add(-1.0, K_ext);
+              }
+        if (with_matrix)
+          K.add(1.0, K_vol);
+
+        for (unsigned int i = 0; i < n; ++i)
+          r(i) = f_ext(i) - f_int(i); // -R
+        full_residual.add(dofs, r);
+        internal_force.add(dofs, f_int);
+        if (with_matrix)
+          constraints.distribute_local_to_global(K, r, dofs, tangent, rhs, true);
+        else
+          constraints.distribute_local_to_global(r, dofs, rhs);
+      }
+    // compress() is collective: every rank gets here, inverted or not.
+    if (with_matrix)
+      tangent.compress(VectorOperation::add);
+    rhs.compress(VectorOperation::add);
+    full_residual.compress(VectorOperation::add);
+    internal_force.compress(VectorOperation::add);
+    full_residual *= -1.0; // f_int - f_ext
+    f_int_norm = internal_force.l2_norm();
+    return !Utilities::MPI::logical_or(inverted, comm);
+  }
+
+
+  bool
+  Solid::solve_step(const double  time,
+                    unsigned int &newton_its,
+                    unsigned int &linear_its)
+  {
+    const auto &nt = run_parameters.newton;
+    newton_its     = 0;
+    linear_its     = 0;
+
+    // Residual norm on free dofs (Dirichlet dofs excluded).
+    const auto free_norm = [&]() {
+      double sum = 0;
+      for (const auto dof : locally_owned)
+        if (dirichlet_targets.count(dof) == 0)
+          sum += full_residual(dof) * full_residual(dof);
+      return std::sqrt(Utilities::MPI::sum(sum, comm));
+    };
+
+    ghosted = solution;
+    update_dirichlet(time);
+    if (!assemble(ghosted, time, false))
+      return false;
+    double residual = free_norm();
+
+    PETScWrappers::MPI::Vector du(locally_owned, comm), trial(locally_owned, comm);
+    for (unsigned int it = 0;; ++it)
+      {
+        // Dirichlet dofs still away from their targets?
+        double mismatch = 0, target = 0;
+        for (const auto &[dof, value] : dirichlet_targets)
+          if (locally_owned.is_element(dof))
+            {
+              mismatch = std::max(mismatch, std::abs(value - solution(dof)));
+              target   = std::max(target, std::abs(value));
+            }
+        mismatch = Utilities::MPI::max(mismatch, comm);
+        target   = Utilities::MPI::max(target, comm);
+        const bool dirichlet_done = mismatch <= 1e-10 * target + 1e-300;
+        if (dirichlet_done &&
+            residual <= nt.residual_tolerance * f_int_norm + nt.absolute_tolerance)
+          return true;
+        if (it == nt.max_iterations)
+          {
+            pcout << "    Newton: no convergence in " << it
+                  << " iterations, |R| = " << residual << std::endl;
+            return false;
+          }
+
+        ++newton_its;
+        assemble(ghosted, time, true);
+        {
+          TimerOutput::Scope t(timer, "solve");
+          du = 0;
+          linear_its += linear_solver->solve(tangent, du, rhs, symmetric);
+          constraints.distribute(du);
+        }
+
+        // Backtracking line search on the residual norm.  A step that moves
+        // Dirichlet dofs is taken in full unless an element inverts: the
+        // residual of the previous equilibrium is no measure for it.
+        double alpha = 1.0;
+        bool   accepted = false;
+        for (unsigned int ls = 0; ls <= nt.max_line_search; ++ls, alpha *= 0.5)
+          {
+            trial = solution;
+            trial.add(alpha, du);
+            ghosted = trial;
+            if (!assemble(ghosted, time, false))
+              continue;
+            const double r = free_norm();
+            const bool last = (ls == nt.max_line_search);
+            if (!dirichlet_done || r <= (1.0 - 1e-4 * alpha) * residual || last)
+              {
+                residual = r;
+                accepted = true;
+                break;
+              }
+          }
+        if (!accepted)
+          {
+            pcout << "    Newton: every line-search trial inverted an element"
+                  << std::endl;
+            return false;
+          }
+        solution = trial;
+        ghosted  = solution;
+        update_dirichlet(time);
+      }
+  }
+
+
+  void
+  Solid::run()
+  {
+    make_mesh();
+    setup_system();
+    write_statistics_header();
+    solution = 0;
+    ghosted  = solution;
+    update_dirichlet(0.0);
+    postprocess(0.0, 0.0, 0, 0, run_parameters.output.vtu);
+
+    const auto & tp    = run_parameters.time;
+    double       t     = 0.0;
+    double       dt    = tp.initial_step;
+    unsigned int step  = 0;
+    const auto   start = std::chrono::steady_clock::now();
+    PETScWrappers::MPI::Vector old(locally_owned, comm);
+    while (t < tp.end_time * (1.0 - 1e-12))
+      {
+        if (t + dt > tp.end_time * (1.0 - 1e-9))
+          dt = tp.end_time - t;
+        old = solution;
+        unsigned int newton_its = 0, linear_its = 0;
+        bool         ok         = false;
+        std::string  reason     = "Newton did not converge";
+        try
+          {
+            ok = solve_step(t + dt, newton_its, linear_its);
+          }
+        catch (const SolveError &e)
+          {
+            reason = e.what();
+          }
+        if (!ok)
+          {
+            solution = old;
+            ghosted  = solution;
+            dt *= 0.5;
+            pcout << "  step to t = " << t + 2 * dt << " failed (" << reason
+                  << "); step size cut to " << dt << std::endl;
+            if (dt < tp.minimum_step)
+              {
+                if (Utilities::MPI::this_mpi_process(comm) == 0)
+                  statistics << "# FAILED at t = " << t << ": " << reason
+                             << "; step size below 'Time/Minimum step' = "
+                             << tp.minimum_step << std::endl;
+                throw SolveError(
+                  run_parameters.filename + ": the step from t = " +
+                  std::to_string(t) + " could not be solved (" + reason +
+                  ") with step sizes down to 'Time/Minimum step' = " +
+                  std::to_string(tp.minimum_step) +
+                  ". Results up to t = " + std::to_string(t) +
+                  " are in the output folder; the run is incomplete.");
+              }
+            continue;
+          }
+        t += dt;
+        ++step;
+        const double elapsed =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+            .count();
+        pcout << "step " << std::setw(4) << step << "  t = " << std::setw(10)
+              << std::left << t << std::right << "  dt = " << std::setw(10)
+              << std::left << dt << std::right << "  Newton " << std::setw(2)
+              << newton_its << "  linear " << std::setw(4) << linear_its
+              << "  elapsed " << std::fixed << std::setprecision(1) << elapsed
+              << " s  ETA " << elapsed / t * (tp.end_time - t) << " s"
+              << std::defaultfloat << std::setprecision(6) << std::endl;
+        const bool last  = t >= tp.end_time * (1.0 - 1e-12);
+        const auto every = run_parameters.output.every;
+        postprocess(t,
+                    dt,
+                    newton_its,
+                    linear_its,
+                    run_parameters.output.vtu &&
+                      (last || (every > 0 && step % every == 0)));
+        if (newton_its <= run_parameters.newton.easy_iterations)
+          dt = std::min(dt * tp.growth_factor, tp.maximum_step);
+      }
+    if (Utilities::MPI::this_mpi_process(comm) == 0)
+      statistics << "# completed at t = " << t << std::endl;
+    timer.print_summary();
+  }
+} // namespace septa

@@ -1,0 +1,41 @@
+#pragma once
+
+#include <deal.II/base/parameter_handler.h>
+#include <deal.II/distributed/tria.h>
+
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace septa
+{
+  /**
+   * Builds or reads the reference mesh.  After create(): the material_id of
+   * every cell is the index of its layer in layer_names(), and the boundary
+   * ids of faces are those listed in boundary_names().  Coordinates are in
+   * metres.
+   */
+  class Geometry
+  {
+  public:
+    virtual ~Geometry() = default;
+
+    /// Read this geometry's subsection; called before the materials are
+    /// declared because layer_names() decides which material subsections
+    /// exist.
+    virtual void
+    parse_parameters(dealii::ParameterHandler &prm, const std::string &where) = 0;
+
+    virtual void
+    create(dealii::parallel::distributed::Triangulation<3> &tria) const = 0;
+
+    /// Layer names, indexed by material_id.
+    virtual std::vector<std::string>
+    layer_names() const = 0;
+
+    /// Boundary names and the boundary ids they stand for.
+    virtual std::map<std::string, std::set<dealii::types::boundary_id>>
+    boundary_names() const = 0;
+  };
+} // namespace septa

@@ -1,0 +1,176 @@
+#include <core/input_error.h>
+#include <core/registry.h>
+#include <geometry/geometry.h>
+
+#include <deal.II/grid/grid_generator.h>
+
+#include <numeric>
+
+namespace septa
+{
+  using namespace dealii;
+
+  /**
+   * A rectangular block of tissue layers stacked along z: the first layer sits
+   * on the bone side (z = 0) and the last one carries the skin surface.  Each
+   * layer gets its own number of cells through the thickness so that a thin
+   * dermis is resolved without refining the whole block.
+   *
+   * Boundaries: 'bone' (z = 0), 'skin' (top), 'x-', 'x+', 'y-', 'y+', and
+   * 'lateral' (all four sides).
+   */
+  class LayeredBlock : public Geometry
+  {
+  public:
+    static void
+    declare_parameters(ParameterHandler &prm)
+    {
+      prm.declare_entry("Layer names",
+                        "muscle, fat, skin",
+                        Patterns::List(Patterns::Anything(), 1),
+                        "Layer names from the bone side up to the skin. Each "
+                        "name needs a subsection in 'Materials'.");
+      prm.declare_entry("Layer thicknesses",
+                        "0.02, 0.015, 0.0015",
+                        Patterns::List(Patterns::Double(), 1),
+                        "Thickness of each layer in mesh units (> 0).");
+      prm.declare_entry("Layer cells",
+                        "4, 3, 1",
+                        Patterns::List(Patterns::Integer(), 1),
+                        "Coarse cells through the thickness of each layer "
+                        "(>= 1), before global refinement.");
+      prm.declare_entry("Lateral size",
+                        "0.04, 0.04",
+                        Patterns::List(Patterns::Double(), 2, 2),
+                        "Size in x and y in mesh units (> 0).");
+      prm.declare_entry("Lateral cells",
+                        "4, 4",
+                        Patterns::List(Patterns::Integer(), 2, 2),
+                        "Coarse cells in x and y (>= 1).");
+      prm.declare_entry("Centered",
+                        "true",
+                        Patterns::Bool(),
+                        "true: the block spans [-L/2, L/2] laterally; false: "
+                        "[0, L].");
+    }
+
+    void
+    parse_parameters(ParameterHandler &prm, const std::string &where) override
+    {
+      names = Utilities::split_string_list(prm.get("Layer names"));
+      thicknesses =
+        Utilities::string_to_double(Utilities::split_string_list(
+          prm.get("Layer thicknesses")));
+      const auto cells = Utilities::string_to_int(
+        Utilities::split_string_list(prm.get("Layer cells")));
+      require_input(thicknesses.size() == names.size(),
+                    where + "/Layer thicknesses",
+                    prm.get("Layer thicknesses"),
+                    std::to_string(names.size()) +
+                      " values, one per entry of 'Layer names'");
+      require_input(cells.size() == names.size(),
+                    where + "/Layer cells",
+                    prm.get("Layer cells"),
+                    std::to_string(names.size()) +
+                      " values, one per entry of 'Layer names'");
+      for (const double t : thicknesses)
+        require_input(t > 0,
+                      where + "/Layer thicknesses",
+                      prm.get("Layer thicknesses"),
+                      "positive thicknesses");
+      for (const int c : cells)
+        require_input(c >= 1,
+                      where + "/Layer cells",
+                      prm.get("Layer cells"),
+                      "integers >= 1");
+      layer_cells.assign(cells.begin(), cells.end());
+      lateral = Utilities::string_to_double(
+        Utilities::split_string_list(prm.get("Lateral size")));
+      for (const double l : lateral)
+        require_input(l > 0,
+                      where + "/Lateral size",
+                      prm.get("Lateral size"),
+                      "two positive values");
+      const auto lc = Utilities::string_to_int(
+        Utilities::split_string_list(prm.get("Lateral cells")));
+      for (const int c : lc)
+        require_input(c >= 1,
+                      where + "/Lateral cells",
+                      prm.get("Lateral cells"),
+                      "two integers >= 1");
+      lateral_cells.assign(lc.begin(), lc.end());
+      centered = prm.get_bool("Centered");
+      for (unsigned int i = 0; i < names.size(); ++i)
+        for (unsigned int j = 0; j < i; ++j)
+          require_input(names[i] != names[j],
+                        where + "/Layer names",
+                        prm.get("Layer names"),
+                        "distinct names");
+    }
+
+    void
+    create(parallel::distributed::Triangulation<3> &tria) const override
+    {
+      std::vector<std::vector<double>> steps(3);
+      for (unsigned int d = 0; d < 2; ++d)
+        steps[d].assign(lateral_cells[d], lateral[d] / lateral_cells[d]);
+      for (unsigned int l = 0; l < names.size(); ++l)
+        for (unsigned int c = 0; c < layer_cells[l]; ++c)
+          steps[2].push_back(thicknesses[l] / layer_cells[l]);
+      const double height =
+        std::accumulate(thicknesses.begin(), thicknesses.end(), 0.0);
+      const Point<3> lower(centered ? -0.5 * lateral[0] : 0.0,
+                           centered ? -0.5 * lateral[1] : 0.0,
+                           0.0);
+      const Point<3> upper(lower[0] + lateral[0], lower[1] + lateral[1], height);
+      GridGenerator::subdivided_hyper_rectangle(tria, steps, lower, upper, true);
+
+      // Layer of each cell from the height of its centre.
+      for (const auto &cell : tria.active_cell_iterators())
+        {
+          const double z   = cell->center()[2];
+          double       top = 0.0;
+          unsigned int l   = 0;
+          for (; l < names.size(); ++l)
+            {
+              top += thicknesses[l];
+              if (z < top)
+                break;
+            }
+          cell->set_material_id(std::min<unsigned int>(l, names.size() - 1));
+        }
+    }
+
+    std::vector<std::string>
+    layer_names() const override
+    {
+      return names;
+    }
+
+    std::map<std::string, std::set<types::boundary_id>>
+    boundary_names() const override
+    {
+      return {{"x-", {0}},
+              {"x+", {1}},
+              {"y-", {2}},
+              {"y+", {3}},
+              {"bone", {4}},
+              {"skin", {5}},
+              {"lateral", {0, 1, 2, 3}}};
+    }
+
+  private:
+    std::vector<std::string>  names;
+    std::vector<double>       thicknesses;
+    std::vector<unsigned int> layer_cells;
+    std::vector<double>       lateral;
+    std::vector<unsigned int> lateral_cells;
+    bool                      centered = true;
+  };
+
+  SEPTA_REGISTER_PLUGIN(Geometry,
+                        LayeredBlock,
+                        "layered block",
+                        "block of tissue layers stacked along z (bone side at "
+                        "z = 0, skin on top).")
+} // namespace septa

@@ -1,0 +1,96 @@
+#include <core/input_error.h>
+#include <core/registry.h>
+#include <loads/load.h>
+
+#include <deal.II/base/function.h>
+#include <deal.II/numerics/vector_tools.h>
+
+namespace septa
+{
+  using namespace dealii;
+
+  /**
+   * Prescribed displacement of some components on a named boundary:
+   * u_c = value_c * curve(t).  Zero values clamp; a single component gives a
+   * roller (e.g. 'z' on a symmetry plane normal to z).
+   */
+  class PrescribedDisplacement : public Load
+  {
+  public:
+    static void
+    declare_parameters(ParameterHandler &prm)
+    {
+      prm.declare_entry("Boundary", "bone", Patterns::Anything(),
+                        "Name of the boundary.");
+      prm.declare_entry("Components",
+                        "x, y, z",
+                        Patterns::List(Patterns::Selection("x|y|z"), 1, 3),
+                        "Constrained displacement components.");
+      prm.declare_entry("Values",
+                        "0, 0, 0",
+                        Patterns::List(Patterns::Double(), 1, 3),
+                        "Displacement of each listed component in m (mesh "
+                        "units times 'Mesh scale'), multiplied by the load "
+                        "curve.");
+      prm.declare_entry("Load curve", "constant", Patterns::Anything(),
+                        LoadCurve::documentation());
+    }
+
+    void
+    parse_parameters(ParameterHandler &prm, const std::string &where) override
+    {
+      this->where = where;
+      boundary    = prm.get("Boundary");
+      const auto comps = Utilities::split_string_list(prm.get("Components"));
+      values = Utilities::string_to_double(
+        Utilities::split_string_list(prm.get("Values")));
+      require_input(values.size() == comps.size(),
+                    where + "/Values",
+                    prm.get("Values"),
+                    std::to_string(comps.size()) +
+                      " numbers, one per entry of 'Components'");
+      for (const auto &c : comps)
+        components.push_back(c == "x" ? 0 : (c == "y" ? 1 : 2));
+      curve = LoadCurve(prm.get("Load curve"), where + "/Load curve");
+    }
+
+    void
+    initialize(const BoundaryNames &boundaries) override
+    {
+      ids = resolve_boundary(boundaries, boundary, where + "/Boundary");
+    }
+
+    void
+    prescribed_displacements(
+      const double                               t,
+      const DoFHandler<3> &                      dof_handler,
+      std::map<types::global_dof_index, double> &out) const override
+    {
+      const double f = curve.value(t);
+      for (unsigned int i = 0; i < components.size(); ++i)
+        {
+          ComponentMask mask(3, false);
+          mask.set(components[i], true);
+          Vector<double> v(3);
+          v[components[i]] = values[i] * f;
+          const Functions::ConstantFunction<3> function(v);
+          for (const auto id : ids)
+            VectorTools::interpolate_boundary_values(
+              dof_handler, id, function, out, mask);
+        }
+    }
+
+  private:
+    std::string                   where, boundary;
+    std::vector<unsigned int>     components;
+    std::vector<double>           values;
+    LoadCurve                     curve;
+    std::set<types::boundary_id>  ids;
+  };
+
+  SEPTA_REGISTER_PLUGIN(Load,
+                        PrescribedDisplacement,
+                        "displacement",
+                        "prescribed displacement of chosen components on a "
+                        "named boundary.")
+} // namespace septa
