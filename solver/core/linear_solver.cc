@@ -32,7 +32,60 @@ namespace septa
   }
 
 
-  LinearSolver::~LinearSolver() = default;
+  LinearSolver::~LinearSolver()
+  {
+    if (blocked)
+      MatDestroy(&blocked);
+  }
+
+
+  void
+  LinearSolver::copy_with_block_size(const Mat A)
+  {
+    // deal.II creates its matrices with block size 1, but GAMG aggregates
+    // and BoomerAMG coarsens nodes only when they know that three
+    // consecutive rows belong to one node.  Copy the values into a matrix
+    // of block size 3 with the same layout (the first copy allocates).
+    PetscInt first, last;
+    check(MatGetOwnershipRange(A, &first, &last), "MatGetOwnershipRange");
+    if (!blocked)
+      {
+        PetscInt M, N;
+        check(MatGetSize(A, &M, &N), "MatGetSize");
+        std::vector<PetscInt> d_nnz(last - first), o_nnz(last - first);
+        for (PetscInt row = first; row < last; ++row)
+          {
+            PetscInt        ncols;
+            const PetscInt *cols;
+            check(MatGetRow(A, row, &ncols, &cols, nullptr), "MatGetRow");
+            for (PetscInt k = 0; k < ncols; ++k)
+              (cols[k] >= first && cols[k] < last ? d_nnz : o_nnz)[row - first]++;
+            check(MatRestoreRow(A, row, &ncols, &cols, nullptr), "MatRestoreRow");
+          }
+        check(MatCreate(comm, &blocked), "MatCreate");
+        check(MatSetSizes(blocked, last - first, last - first, M, N), "MatSetSizes");
+        check(MatSetBlockSize(blocked, 3), "MatSetBlockSize");
+        check(MatSetType(blocked, MATAIJ), "MatSetType");
+        check(MatSeqAIJSetPreallocation(blocked, 0, d_nnz.data()),
+              "MatSeqAIJSetPreallocation");
+        check(MatMPIAIJSetPreallocation(blocked, 0, d_nnz.data(), 0, o_nnz.data()),
+              "MatMPIAIJSetPreallocation");
+        check(MatSetOption(blocked, MAT_NEW_NONZERO_ALLOCATION_ERR, PETSC_TRUE),
+              "MatSetOption");
+      }
+    for (PetscInt row = first; row < last; ++row)
+      {
+        PetscInt           ncols;
+        const PetscInt *   cols;
+        const PetscScalar *vals;
+        check(MatGetRow(A, row, &ncols, &cols, &vals), "MatGetRow");
+        check(MatSetValues(blocked, 1, &row, ncols, cols, vals, INSERT_VALUES),
+              "MatSetValues");
+        check(MatRestoreRow(A, row, &ncols, &cols, &vals), "MatRestoreRow");
+      }
+    check(MatAssemblyBegin(blocked, MAT_FINAL_ASSEMBLY), "MatAssemblyBegin");
+    check(MatAssemblyEnd(blocked, MAT_FINAL_ASSEMBLY), "MatAssemblyEnd");
+  }
 
 
   void
@@ -41,6 +94,12 @@ namespace septa
                                      const std::vector<unsigned int> &comp)
   {
     modes.assign(6, PETScWrappers::MPI::Vector(owned, comm));
+    // Are the three components of each node consecutive rows?
+    bool ok = owned.n_elements() % 3 == 0 && owned.is_contiguous();
+    for (std::size_t k = 0; ok && k < comp.size(); ++k)
+      ok = comp[k] == k % 3 &&
+           x[k].distance(x[k - k % 3]) <= 1e-10 * (1.0 + x[k].norm());
+    interleaved = dealii::Utilities::MPI::min(ok ? 1 : 0, comm) == 1;
     unsigned int i = 0;
     for (const auto dof : owned)
       {
@@ -75,6 +134,12 @@ namespace septa
     KSP ksp;
     check(KSPCreate(comm, &ksp), "KSPCreate");
     Mat mat = static_cast<Mat>(A);
+    if (interleaved && parameters.solver != "direct" &&
+        parameters.preconditioner != "jacobi")
+      {
+        copy_with_block_size(mat);
+        mat = blocked;
+      }
     check(KSPSetOperators(ksp, mat, mat), "KSPSetOperators");
     PC pc;
     check(KSPGetPC(ksp, &pc), "KSPGetPC");

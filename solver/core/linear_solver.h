@@ -5,6 +5,8 @@
 #include <deal.II/lac/petsc_sparse_matrix.h>
 #include <deal.II/lac/petsc_vector.h>
 
+#include <petscmat.h>
+
 #include <vector>
 
 namespace septa
@@ -43,7 +45,12 @@ namespace septa
           const bool                                symmetric);
 
   private:
+    void
+    copy_with_block_size(const Mat A);
+
     LinearSolverParameters                          parameters;
+    bool                                            interleaved = false;
+    Mat                                             blocked     = nullptr;
     MPI_Comm                                        comm;
     std::vector<dealii::PETScWrappers::MPI::Vector> modes;
   };

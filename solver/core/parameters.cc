@@ -131,6 +131,8 @@ namespace septa
     prm.declare_entry("Easy iterations", "5", Patterns::Integer(1),
                       "A step converged within this many iterations lets the "
                       "next step grow.");
+    prm.declare_entry("Verbose", "false", Patterns::Bool(),
+                      "Print the residual norm of every Newton iteration.");
     prm.leave_subsection();
 
     prm.enter_subsection("Linear solver");
@@ -329,6 +331,7 @@ namespace septa
       n.absolute_tolerance = prm.get_double("Absolute tolerance");
       n.max_line_search    = prm.get_integer("Line search steps");
       n.easy_iterations    = prm.get_integer("Easy iterations");
+      n.verbose            = prm.get_bool("Verbose");
       prm.leave_subsection();
 
       prm.enter_subsection("Linear solver");

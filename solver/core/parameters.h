@@ -41,6 +41,8 @@ namespace septa
     unsigned int max_line_search    = 5;
     /// Steps that converge within this many iterations let the step grow.
     unsigned int easy_iterations = 5;
+    /// Print the residual of every iteration.
+    bool verbose = false;
   };
 
   struct LinearSolverParameters

@@ -217,11 +217,14 @@ namespace septa
   Solid::evaluate_cell(const typename DoFHandler<3>::active_cell_iterator &cell,
                        const FEValues<3> &                fe_values,
                        const PETScWrappers::MPI::Vector & u,
+                       const LocalFields &                lf,
                        CellState &                        s,
                        FullMatrix<double> *               K_vol,
+                       CellCondensation *                 cc,
                        const double                       time) const
   {
     const unsigned int nq       = fe_values.n_quadrature_points;
+    const unsigned int n        = fe_values.dofs_per_cell;
     const Material &   material = *run_parameters.materials[cell->material_id()];
     const FEValuesExtractors::Vector disp(0);
     std::vector<Tensor<2, 3>>        grad_u(nq);
@@ -233,6 +236,8 @@ namespace septa
     s.tau.resize(nq);
     s.Jc.resize(nq);
     s.inverted = false;
+    s.error_J  = 0;
+    s.error_p  = 0;
     for (unsigned int q = 0; q < nq; ++q)
       {
         s.F[q] = Tensor<2, 3>(I2) + grad_u[q];
@@ -246,60 +251,61 @@ namespace septa
 
     const bool split = material.has_volumetric_split();
     const bool mixed = split && run_parameters.discretization.mixed;
-    std::vector<double> d2U(nq, 0.0);
-    double              U, dU;
+    std::vector<double> dU(nq, 0.0), d2U(nq, 0.0);
+    double              U;
     if (mixed)
       {
-        // J~ = Pi_h J and p~ = Pi_h U'(J~), L2 projections on the cell.
-        const unsigned int np = fe_pressure.n_dofs_per_cell();
-        FullMatrix<double> M(np, np), M_inv(np, np);
-        Vector<double>     bJ(np), bU(np), cJ(np), cp(np);
+        // Local residuals r_p = int N (J - J~), r_J = int N (U'(J~) - p~).
+        const unsigned int np   = fe_pressure.n_dofs_per_cell();
+        const double *     cJ   = &lf.J[cell->active_cell_index() * np];
+        const double *     cp   = &lf.p[cell->active_cell_index() * np];
+        FullMatrix<double> M(np, np), M_inv(np, np), KJJ(np, np);
+        Vector<double>     r_p(np), r_J(np);
+        double             volume = 0;
         for (unsigned int q = 0; q < nq; ++q)
           {
             const auto & N   = pressure_basis[q];
             const double JxW = fe_values.JxW(q);
+            s.J_tilde[q]     = 0;
             for (unsigned int a = 0; a < np; ++a)
               {
-                bJ(a) += N[a] * s.J[q] * JxW;
-                for (unsigned int b = 0; b < np; ++b)
-                  M(a, b) += N[a] * N[b] * JxW;
+                s.J_tilde[q] += N[a] * cJ[a];
+                s.p_tilde[q] += N[a] * cp[a];
               }
-          }
-        M_inv.invert(M);
-        M_inv.vmult(cJ, bJ);
-        for (unsigned int q = 0; q < nq; ++q)
-          {
-            s.J_tilde[q] = 0;
-            for (unsigned int a = 0; a < np; ++a)
-              s.J_tilde[q] += pressure_basis[q][a] * cJ(a);
             if (!(s.J_tilde[q] > 0))
               {
                 s.inverted = true;
                 return;
               }
-            material.volumetric(s.J_tilde[q], U, dU, d2U[q]);
+            material.volumetric(s.J_tilde[q], U, dU[q], d2U[q]);
+            volume += JxW;
             for (unsigned int a = 0; a < np; ++a)
-              bU(a) += pressure_basis[q][a] * dU * fe_values.JxW(q);
+              {
+                r_p(a) += N[a] * (s.J[q] - s.J_tilde[q]) * JxW;
+                r_J(a) += N[a] * (dU[q] - s.p_tilde[q]) * JxW;
+                for (unsigned int b = 0; b < np; ++b)
+                  {
+                    M(a, b) += N[a] * N[b] * JxW;
+                    KJJ(a, b) += N[a] * d2U[q] * N[b] * JxW;
+                  }
+              }
           }
-        M_inv.vmult(cp, bU);
-        for (unsigned int q = 0; q < nq; ++q)
-          for (unsigned int a = 0; a < np; ++a)
-            s.p_tilde[q] += pressure_basis[q][a] * cp(a);
+        s.error_J = r_p.linfty_norm() / volume;
+        s.error_p = r_J.linfty_norm() / volume;
 
         if (K_vol)
           {
-            // G^T M^-1 K_JJ M^-1 G with G(a, j) = int N_a J div_x N_j.
-            const unsigned int n = fe_values.dofs_per_cell;
-            FullMatrix<double> KJJ(np, np), A(np, np), tmp(np, np), G(np, n),
-              AG(np, n);
+            // Eliminating dJ = M^-1 (G du + r_p), dp = M^-1 (K_JJ dJ + r_J)
+            // from the linearised local equations gives the condensed
+            // tangent G^T A G, A = M^-1 K_JJ M^-1, and the right-hand side
+            // part -G^T M^-1 (K_JJ M^-1 r_p + r_J).
+            M_inv.invert(M);
+            FullMatrix<double> G(np, n), A(np, np), tmp(np, np), AG(np, n);
             for (unsigned int q = 0; q < nq; ++q)
               {
                 const auto & N     = pressure_basis[q];
                 const double JxW   = fe_values.JxW(q);
                 const auto   F_inv = invert(s.F[q]);
-                for (unsigned int a = 0; a < np; ++a)
-                  for (unsigned int b = 0; b < np; ++b)
-                    KJJ(a, b) += N[a] * d2U[q] * N[b] * JxW;
                 for (unsigned int j = 0; j < n; ++j)
                   {
                     const double div =
@@ -312,6 +318,23 @@ namespace septa
             tmp.mmult(A, M_inv);
             A.mmult(AG, G);
             G.Tmmult(*K_vol, AG);
+
+            Vector<double> t1(np), t2(np), t3(np);
+            M_inv.vmult(t1, r_p);
+            KJJ.vmult(t2, t1);
+            t2 += r_J;
+            M_inv.vmult(t3, t2);
+            s.rhs_vol.reinit(n);
+            G.Tvmult(s.rhs_vol, t3);
+            s.rhs_vol *= -1.0;
+            if (cc)
+              {
+                cc->G     = G;
+                cc->M_inv = M_inv;
+                cc->KJJ   = KJJ;
+                cc->r_p   = r_p;
+                cc->r_J   = r_J;
+              }
           }
       }
     else if (split)
@@ -324,7 +347,6 @@ namespace septa
           }
         if (K_vol)
           {
-            const unsigned int n = fe_values.dofs_per_cell;
             std::vector<double> Jdiv(n);
             for (unsigned int q = 0; q < nq; ++q)
               {
@@ -357,8 +379,99 @@ namespace septa
   }
 
 
+  void
+  Solid::project_local_fields(const PETScWrappers::MPI::Vector &u,
+                              LocalFields &                     lf) const
+  {
+    const unsigned int np = fe_pressure.n_dofs_per_cell();
+    lf.J.assign(triangulation.n_active_cells() * np, 0.0);
+    lf.p.assign(triangulation.n_active_cells() * np, 0.0);
+    FEValues<3> fv(mapping, fe, quadrature, update_gradients | update_JxW_values);
+    const FEValuesExtractors::Vector disp(0);
+    std::vector<Tensor<2, 3>>        grad_u(quadrature.size());
+    FullMatrix<double>               M(np, np), M_inv(np, np);
+    Vector<double>                   b(np), c(np);
+    for (const auto &cell : dof_handler.active_cell_iterators())
+      {
+        if (!cell->is_locally_owned())
+          continue;
+        fv.reinit(cell);
+        fv[disp].get_function_gradients(u, grad_u);
+        const Material &material = *run_parameters.materials[cell->material_id()];
+        const auto      k        = cell->active_cell_index() * np;
+        // J~ = Pi_h J, then p~ = Pi_h U'(J~).
+        for (unsigned int pass = 0; pass < 2; ++pass)
+          {
+            M = 0;
+            b = 0;
+            for (unsigned int q = 0; q < quadrature.size(); ++q)
+              {
+                const auto &N = pressure_basis[q];
+                double      value;
+                if (pass == 0)
+                  value = determinant(Tensor<2, 3>(I2) + grad_u[q]);
+                else
+                  {
+                    double Jt = 0, U, d2U;
+                    for (unsigned int a = 0; a < np; ++a)
+                      Jt += N[a] * lf.J[k + a];
+                    material.volumetric(Jt, U, value, d2U);
+                  }
+                for (unsigned int a = 0; a < np; ++a)
+                  {
+                    b(a) += N[a] * value * fv.JxW(q);
+                    for (unsigned int bb = 0; bb < np; ++bb)
+                      M(a, bb) += N[a] * N[bb] * fv.JxW(q);
+                  }
+              }
+            M_inv.invert(M);
+            M_inv.vmult(c, b);
+            for (unsigned int a = 0; a < np; ++a)
+              (pass == 0 ? lf.J : lf.p)[k + a] = c(a);
+          }
+      }
+  }
+
+
+  void
+  Solid::recover_local_increments(const PETScWrappers::MPI::Vector &du,
+                                  LocalFields &                     delta) const
+  {
+    const unsigned int np = fe_pressure.n_dofs_per_cell();
+    delta.J.assign(triangulation.n_active_cells() * np, 0.0);
+    delta.p.assign(triangulation.n_active_cells() * np, 0.0);
+    if (!run_parameters.discretization.mixed)
+      return;
+    Vector<double> du_cell(fe.n_dofs_per_cell()), t1(np), t2(np), dJ(np),
+      dp(np);
+    for (const auto &cell : dof_handler.active_cell_iterators())
+      {
+        if (!cell->is_locally_owned() ||
+            !run_parameters.materials[cell->material_id()]
+               ->has_volumetric_split())
+          continue;
+        const auto &cc = condensation[cell->active_cell_index()];
+        cell->get_dof_values(du, du_cell);
+        // dJ = M^-1 (G du + r_p), dp = M^-1 (K_JJ dJ + r_J)
+        cc.G.vmult(t1, du_cell);
+        t1 += cc.r_p;
+        cc.M_inv.vmult(dJ, t1);
+        cc.KJJ.vmult(t2, dJ);
+        t2 += cc.r_J;
+        cc.M_inv.vmult(dp, t2);
+        const auto k = cell->active_cell_index() * np;
+        for (unsigned int a = 0; a < np; ++a)
+          {
+            delta.J[k + a] = dJ(a);
+            delta.p[k + a] = dp(a);
+          }
+      }
+  }
+
+
   bool
   Solid::assemble(const PETScWrappers::MPI::Vector &u,
+                  const LocalFields &               lf,
                   const double                      time,
                   const bool                        with_matrix)
   {
@@ -386,6 +499,9 @@ namespace septa
     const FEValuesExtractors::Vector     disp(0);
     CellState                            s;
     bool                                 inverted = false;
+    double                               error_J = 0, error_p = 0;
+    if (with_matrix)
+      condensation.resize(triangulation.n_active_cells());
 
     for (const auto &cell : dof_handler.active_cell_iterators())
       {
@@ -394,7 +510,18 @@ namespace septa
         fv.reinit(cell);
         cell->get_dof_indices(dofs);
         K_vol = 0;
-        evaluate_cell(cell, fv, u, s, with_matrix ? &K_vol : nullptr, time);
+        s.rhs_vol.reinit(0);
+        evaluate_cell(cell,
+                      fv,
+                      u,
+                      lf,
+                      s,
+                      with_matrix ? &K_vol : nullptr,
+                      with_matrix ? &condensation[cell->active_cell_index()] :
+                                    nullptr,
+                      time);
+        error_J = std::max(error_J, s.error_J);
+        error_p = std::max(error_p, s.error_p);
         if (s.inverted)
           {
             inverted = true;
@@ -458,6 +585,8 @@ namespace septa
           r(i) = f_ext(i) - f_int(i); // -R
         full_residual.add(dofs, r);
         internal_force.add(dofs, f_int);
+        if (with_matrix && s.rhs_vol.size() == n)
+          r += s.rhs_vol;
         if (with_matrix)
           constraints.distribute_local_to_global(K, r, dofs, tangent, rhs, true);
         else
@@ -470,7 +599,9 @@ namespace septa
     full_residual.compress(VectorOperation::add);
     internal_force.compress(VectorOperation::add);
     full_residual *= -1.0; // f_int - f_ext
-    f_int_norm = internal_force.l2_norm();
+    f_int_norm    = internal_force.l2_norm();
+    local_error_J = Utilities::MPI::max(error_J, comm);
+    local_error_p = Utilities::MPI::max(error_p, comm);
     return !Utilities::MPI::logical_or(inverted, comm);
   }
 
@@ -492,14 +623,22 @@ namespace septa
           sum += full_residual(dof) * full_residual(dof);
       return std::sqrt(Utilities::MPI::sum(sum, comm));
     };
+    // The local equations of the mixed cells hold to round-off.
+    const auto local_converged = [&]() {
+      return local_error_J <= 1e-10 &&
+             local_error_p <= 1e-10 * reference_modulus;
+    };
 
     ghosted = solution;
     update_dirichlet(time);
-    if (!assemble(ghosted, time, false))
+    if (!assemble(ghosted, local_fields, time, false))
       return false;
     double residual = free_norm();
 
-    PETScWrappers::MPI::Vector du(locally_owned, comm), trial(locally_owned, comm);
+    PETScWrappers::MPI::Vector du(locally_owned, comm),
+      trial(locally_owned, comm),
+      du_ghosted(locally_owned, locally_relevant, comm);
+    LocalFields delta, trial_fields;
     for (unsigned int it = 0;; ++it)
       {
         // Dirichlet dofs still away from their targets?
@@ -513,7 +652,13 @@ namespace septa
         mismatch = Utilities::MPI::max(mismatch, comm);
         target   = Utilities::MPI::max(target, comm);
         const bool dirichlet_done = mismatch <= 1e-10 * target + 1e-300;
-        if (dirichlet_done &&
+        if (run_parameters.newton.verbose)
+          pcout << "    Newton " << it << ": |R| = " << residual
+                << "  |f_int| = " << f_int_norm
+                << "  J~ mismatch = " << local_error_J
+                << "  p~ mismatch = " << local_error_p
+                << "  Dirichlet mismatch = " << mismatch << std::endl;
+        if (dirichlet_done && local_converged() &&
             residual <= nt.residual_tolerance * f_int_norm + nt.absolute_tolerance)
           return true;
         if (it == nt.max_iterations)
@@ -524,29 +669,46 @@ namespace septa
           }
 
         ++newton_its;
-        assemble(ghosted, time, true);
+        assemble(ghosted, local_fields, time, true);
         {
           TimerOutput::Scope t(timer, "solve");
           du = 0;
           linear_its += linear_solver->solve(tangent, du, rhs, symmetric);
           constraints.distribute(du);
+          du_ghosted = du;
+          recover_local_increments(du_ghosted, delta);
         }
 
         // Backtracking line search on the residual norm.  A step that moves
         // Dirichlet dofs is taken in full unless an element inverts: the
         // residual of the previous equilibrium is no measure for it.
-        double alpha = 1.0;
+        double alpha    = 1.0;
         bool   accepted = false;
         for (unsigned int ls = 0; ls <= nt.max_line_search; ++ls, alpha *= 0.5)
           {
             trial = solution;
             trial.add(alpha, du);
-            ghosted = trial;
-            if (!assemble(ghosted, time, false))
-              continue;
+            ghosted      = trial;
+            trial_fields = local_fields;
+            for (std::size_t k = 0; k < delta.J.size(); ++k)
+              {
+                trial_fields.J[k] += alpha * delta.J[k];
+                trial_fields.p[k] += alpha * delta.p[k];
+              }
+            if (!assemble(ghosted, trial_fields, time, false))
+              {
+                if (run_parameters.newton.verbose)
+                  pcout << "      line search: alpha = " << alpha
+                        << " inverts an element" << std::endl;
+                continue;
+              }
             const double r = free_norm();
+            if (run_parameters.newton.verbose)
+              pcout << "      line search: alpha = " << alpha
+                    << ", |R| = " << r << std::endl;
             const bool last = (ls == nt.max_line_search);
-            if (!dirichlet_done || r <= (1.0 - 1e-4 * alpha) * residual || last)
+            if (!dirichlet_done || r <= (1.0 - 1e-4 * alpha) * residual ||
+                last || !local_converged())
               {
                 residual = r;
                 accepted = true;
@@ -559,8 +721,9 @@ namespace septa
                   << std::endl;
             return false;
           }
-        solution = trial;
-        ghosted  = solution;
+        solution     = trial;
+        ghosted      = solution;
+        local_fields = trial_fields;
         update_dirichlet(time);
       }
   }
@@ -574,7 +737,10 @@ namespace septa
     write_statistics_header();
     solution = 0;
     ghosted  = solution;
+    project_local_fields(ghosted, local_fields);
     update_dirichlet(0.0);
+    for (const auto &m : run_parameters.materials)
+      reference_modulus = std::max(reference_modulus, m->shear_modulus());
     postprocess(0.0, 0.0, 0, 0, run_parameters.output.vtu);
 
     const auto & tp    = run_parameters.time;
@@ -583,11 +749,13 @@ namespace septa
     unsigned int step  = 0;
     const auto   start = std::chrono::steady_clock::now();
     PETScWrappers::MPI::Vector old(locally_owned, comm);
+    LocalFields                old_fields;
     while (t < tp.end_time * (1.0 - 1e-12))
       {
         if (t + dt > tp.end_time * (1.0 - 1e-9))
           dt = tp.end_time - t;
-        old = solution;
+        old        = solution;
+        old_fields = local_fields;
         unsigned int newton_its = 0, linear_its = 0;
         bool         ok         = false;
         std::string  reason     = "Newton did not converge";
@@ -601,8 +769,9 @@ namespace septa
           }
         if (!ok)
           {
-            solution = old;
-            ghosted  = solution;
+            solution     = old;
+            ghosted      = solution;
+            local_fields = old_fields;
             dt *= 0.5;
             pcout << "  step to t = " << t + 2 * dt << " failed (" << reason
                   << "); step size cut to " << dt << std::endl;

@@ -33,6 +33,30 @@ namespace septa
     std::vector<SymmetricTensor<2, 3>> tau; ///< total Kirchhoff stress
     std::vector<SymmetricTensor<4, 3>> Jc;  ///< total spatial tangent J c
     bool                               inverted = false;
+    /// Mixed cells: -G^T M^-1 (K_JJ M^-1 r_p + r_J), the part of the
+    /// condensed right-hand side that comes from the local residuals.
+    Vector<double> rhs_vol;
+    /// Mixed cells: largest |r_p| / cell volume (dilatation mismatch) and
+    /// |r_J| / cell volume (pressure mismatch, Pa).
+    double error_J = 0, error_p = 0;
+  };
+
+  /**
+   * The cell-local unknowns of the mixed formulation: coefficients of the
+   * dilatation J~ and pressure p~ in the P_{k-1} basis of each cell, stored
+   * by active_cell_index.
+   */
+  struct LocalFields
+  {
+    std::vector<double> J, p;
+  };
+
+  /// What the recovery of the local increments needs from the last
+  /// tangent assembly of a cell.
+  struct CellCondensation
+  {
+    FullMatrix<double> G, M_inv, KJJ;
+    Vector<double>     r_p, r_J;
   };
 
   /**
@@ -45,11 +69,14 @@ namespace septa
    * Taylor, Pister 1985; deal.II step-44) with p~ and J~ discontinuous
    * P_{k-1} per cell next to continuous Q_k displacements (Q2-P1: inf-sup
    * stable; Q1-P0: the mean-dilatation element).  Because p~ and J~ live in
-   * one cell, their equations are solved there exactly: J~ = Pi_h J, p~ =
-   * Pi_h U'(J~) (Pi_h: L2 projection onto P_{k-1} of the cell), so Newton
-   * runs on u alone with the condensed tangent
+   * one cell, they are condensed out of the linearised system cell by cell:
    *   K = K_uu(p~) + G^T M^-1 K_JJ M^-1 G,
-   *   G = int N_p J div N_u dV, M = int N_p N_p dV, K_JJ = int N_p U'' N_p dV.
+   *   G = int N_p J div N_u dV, M = int N_p N_p dV, K_JJ = int N_p U'' N_p dV,
+   * and their increments are recovered per cell after each solve.  They
+   * stay Newton unknowns of their own (as in step-44) instead of being
+   * eliminated exactly (J~ = Pi_h J): the exact elimination turns the
+   * second-order error of J in a Newton step into pressures of order kappa
+   * and stalls Newton at nu -> 0.5, the linearised update does not.
    * The global system has only displacement unknowns: symmetric (without
    * follower loads) and suited to AMG with rigid-body modes.
    */
@@ -68,19 +95,33 @@ namespace septa
     make_mesh();
     void
     setup_system();
+    /// Stresses and tangents of one cell at displacement @p u and local
+    /// fields @p lf; with @p condensation also the condensed volumetric
+    /// tangent @p K_vol and what the recovery needs.
     void
     evaluate_cell(const typename DoFHandler<3>::active_cell_iterator &cell,
                   const FEValues<3> &                                 fe_values,
                   const PETScWrappers::MPI::Vector &                  u,
+                  const LocalFields &                                 lf,
                   CellState &                                         state,
                   FullMatrix<double> *                                K_vol,
+                  CellCondensation *                                  condensation,
                   const double                                        time) const;
+    /// Local fields of the exact projection J~ = Pi_h J, p~ = Pi_h U'(J~)
+    /// at displacement @p u.
+    void
+    project_local_fields(const PETScWrappers::MPI::Vector &u, LocalFields &lf) const;
     /// Assemble residual (and tangent if @p with_matrix); returns false if an
     /// element inverted.
     bool
     assemble(const PETScWrappers::MPI::Vector &u,
+             const LocalFields &               lf,
              const double                      time,
              const bool                        with_matrix);
+    /// Increments of the local fields from the displacement increment.
+    void
+    recover_local_increments(const PETScWrappers::MPI::Vector &du_ghosted,
+                             LocalFields &                     delta) const;
     void
     update_dirichlet(const double time);
     /// Newton for one step; returns false if it did not converge.
@@ -125,6 +166,12 @@ namespace septa
     double                           f_int_norm = 0;
     PETScWrappers::MPI::Vector       solution; ///< owned
     PETScWrappers::MPI::Vector       ghosted;  ///< owned + ghosts
+
+    LocalFields                   local_fields;
+    std::vector<CellCondensation> condensation;
+    double                        local_error_J = 0, local_error_p = 0;
+    /// Largest shear modulus of the layers: scale of pressure mismatches.
+    double reference_modulus = 1;
 
     std::unique_ptr<LinearSolver> linear_solver;
     /// Component of each locally owned dof (owned order).

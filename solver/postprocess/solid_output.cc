@@ -75,7 +75,7 @@ namespace septa
         if (!cell->is_locally_owned())
           continue;
         fv.reinit(cell);
-        evaluate_cell(cell, fv, ghosted, s, nullptr, time);
+        evaluate_cell(cell, fv, ghosted, local_fields, s, nullptr, nullptr, time);
         AssertThrow(!s.inverted, ExcMessage("inverted element in output"));
         const unsigned int l = cell->material_id();
         const unsigned int c = cell->active_cell_index();
@@ -113,7 +113,7 @@ namespace septa
 
     // Reaction force on each named boundary: sum of f_int - f_ext over its
     // dofs, i.e. the force the support exerts on the body (N).
-    assemble(ghosted, time, false);
+    assemble(ghosted, local_fields, time, false);
     std::vector<double> reactions;
     for (const auto &[name, dofs] : boundary_dofs)
       {
