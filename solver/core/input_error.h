@@ -17,7 +17,8 @@ namespace septa
   public:
     explicit InputError(const std::string &message)
       : std::runtime_error(message)
-    {}
+    {
+    }
   };
 
   /**
@@ -45,6 +46,7 @@ namespace septa
   public:
     explicit SolveError(const std::string &message)
       : std::runtime_error(message)
-    {}
+    {
+    }
   };
 } // namespace septa

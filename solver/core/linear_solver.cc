@@ -59,24 +59,28 @@ namespace septa
             const PetscInt *cols;
             check(MatGetRow(A, row, &ncols, &cols, nullptr), "MatGetRow");
             for (PetscInt k = 0; k < ncols; ++k)
-              (cols[k] >= first && cols[k] < last ? d_nnz : o_nnz)[row - first]++;
-            check(MatRestoreRow(A, row, &ncols, &cols, nullptr), "MatRestoreRow");
+              (cols[k] >= first && cols[k] < last ? d_nnz
+                                                  : o_nnz)[row - first]++;
+            check(MatRestoreRow(A, row, &ncols, &cols, nullptr),
+                  "MatRestoreRow");
           }
         check(MatCreate(comm, &blocked), "MatCreate");
-        check(MatSetSizes(blocked, last - first, last - first, M, N), "MatSetSizes");
+        check(MatSetSizes(blocked, last - first, last - first, M, N),
+              "MatSetSizes");
         check(MatSetBlockSize(blocked, 3), "MatSetBlockSize");
         check(MatSetType(blocked, MATAIJ), "MatSetType");
         check(MatSeqAIJSetPreallocation(blocked, 0, d_nnz.data()),
               "MatSeqAIJSetPreallocation");
-        check(MatMPIAIJSetPreallocation(blocked, 0, d_nnz.data(), 0, o_nnz.data()),
-              "MatMPIAIJSetPreallocation");
+        check(
+          MatMPIAIJSetPreallocation(blocked, 0, d_nnz.data(), 0, o_nnz.data()),
+          "MatMPIAIJSetPreallocation");
         check(MatSetOption(blocked, MAT_NEW_NONZERO_ALLOCATION_ERR, PETSC_TRUE),
               "MatSetOption");
       }
     for (PetscInt row = first; row < last; ++row)
       {
         PetscInt           ncols;
-        const PetscInt *   cols;
+        const PetscInt    *cols;
         const PetscScalar *vals;
         check(MatGetRow(A, row, &ncols, &cols, &vals), "MatGetRow");
         check(MatSetValues(blocked, 1, &row, ncols, cols, vals, INSERT_VALUES),
@@ -89,8 +93,8 @@ namespace septa
 
 
   void
-  LinearSolver::set_rigid_body_modes(const IndexSet &             owned,
-                                     const std::vector<Point<3>> &x,
+  LinearSolver::set_rigid_body_modes(const IndexSet                  &owned,
+                                     const std::vector<Point<3>>     &x,
                                      const std::vector<unsigned int> &comp)
   {
     modes.assign(6, PETScWrappers::MPI::Vector(owned, comm));
@@ -99,12 +103,12 @@ namespace septa
     for (std::size_t k = 0; ok && k < comp.size(); ++k)
       ok = comp[k] == k % 3 &&
            x[k].distance(x[k - k % 3]) <= 1e-10 * (1.0 + x[k].norm());
-    interleaved = dealii::Utilities::MPI::min(ok ? 1 : 0, comm) == 1;
+    interleaved    = dealii::Utilities::MPI::min(ok ? 1 : 0, comm) == 1;
     unsigned int i = 0;
     for (const auto dof : owned)
       {
         const unsigned int c = comp[i];
-        const Point<3> &   p = x[i];
+        const Point<3>    &p = x[i];
         ++i;
         modes[c](dof) = 1.0; // translations
         // Rotations about x, y, z: omega x p.
@@ -127,7 +131,7 @@ namespace septa
 
   unsigned int
   LinearSolver::solve(PETScWrappers::MPI::SparseMatrix &A,
-                      PETScWrappers::MPI::Vector &      x,
+                      PETScWrappers::MPI::Vector       &x,
                       const PETScWrappers::MPI::Vector &b,
                       const bool                        symmetric)
   {

@@ -32,15 +32,15 @@ namespace septa
     /// @p coordinates[i] is the support point and @p component[i] the
     /// component of the i-th locally owned dof.
     void
-    set_rigid_body_modes(const dealii::IndexSet &             locally_owned,
+    set_rigid_body_modes(const dealii::IndexSet              &locally_owned,
                          const std::vector<dealii::Point<3>> &coordinates,
-                         const std::vector<unsigned int> &    component);
+                         const std::vector<unsigned int>     &component);
 
     /// Solve A x = b. @p symmetric selects cg for Solver = auto.  Returns the
     /// number of iterations; throws SolveError on failure.
     unsigned int
     solve(dealii::PETScWrappers::MPI::SparseMatrix &A,
-          dealii::PETScWrappers::MPI::Vector &      x,
+          dealii::PETScWrappers::MPI::Vector       &x,
           const dealii::PETScWrappers::MPI::Vector &b,
           const bool                                symmetric);
 

@@ -20,10 +20,9 @@ namespace septa
     {
       const std::string key = "Additional information:";
       const auto        pos = what.find(key);
-      std::string       s   = pos == std::string::npos ?
-                                what :
-                                what.substr(pos + key.size());
-      const auto        end = s.find("Stacktrace:");
+      std::string       s =
+        pos == std::string::npos ? what : what.substr(pos + key.size());
+      const auto end = s.find("Stacktrace:");
       if (end != std::string::npos)
         s = s.substr(0, end);
       // Fold the indentation deal.II puts in.
@@ -56,7 +55,8 @@ namespace septa
           v = Utilities::string_to_double(Utilities::split_string_list(text));
         }
       catch (...)
-        {}
+        {
+        }
       require_input(v.size() == 3, where, text, "three numbers x, y, z in m");
       return Point<3>(v[0], v[1], v[2]);
     }
@@ -105,33 +105,55 @@ namespace septa
     prm.leave_subsection();
 
     prm.enter_subsection("Time");
-    prm.declare_entry("End time", "1", Patterns::Double(0.0),
+    prm.declare_entry("End time",
+                      "1",
+                      Patterns::Double(0.0),
                       "End of the (pseudo-)time interval in s; loads start at "
                       "t = 0.");
-    prm.declare_entry("Initial step", "0.1", Patterns::Double(0.0),
+    prm.declare_entry("Initial step",
+                      "0.1",
+                      Patterns::Double(0.0),
                       "First step size in s.");
-    prm.declare_entry("Minimum step", "1e-4", Patterns::Double(0.0),
+    prm.declare_entry("Minimum step",
+                      "1e-4",
+                      Patterns::Double(0.0),
                       "Cut-back stops the run below this step size.");
-    prm.declare_entry("Maximum step", "0.1", Patterns::Double(0.0),
+    prm.declare_entry("Maximum step",
+                      "0.1",
+                      Patterns::Double(0.0),
                       "Upper bound of the step size when it regrows.");
-    prm.declare_entry("Growth factor", "1.5", Patterns::Double(1.0),
+    prm.declare_entry("Growth factor",
+                      "1.5",
+                      Patterns::Double(1.0),
                       "Step size factor after an easy step (>= 1).");
     prm.leave_subsection();
 
     prm.enter_subsection("Newton");
-    prm.declare_entry("Max iterations", "15", Patterns::Integer(1),
+    prm.declare_entry("Max iterations",
+                      "15",
+                      Patterns::Integer(1),
                       "Newton iterations per step before the step is cut.");
-    prm.declare_entry("Residual tolerance", "1e-8", Patterns::Double(0.0),
+    prm.declare_entry("Residual tolerance",
+                      "1e-8",
+                      Patterns::Double(0.0),
                       "Converged when |R| <= tol * |f_int| + absolute "
                       "tolerance (free dofs, all dofs for f_int).");
-    prm.declare_entry("Absolute tolerance", "1e-12", Patterns::Double(0.0),
+    prm.declare_entry("Absolute tolerance",
+                      "1e-12",
+                      Patterns::Double(0.0),
                       "Absolute residual tolerance in N.");
-    prm.declare_entry("Line search steps", "5", Patterns::Integer(0, 20),
+    prm.declare_entry("Line search steps",
+                      "5",
+                      Patterns::Integer(0, 20),
                       "Maximum backtracking halvings of a Newton update.");
-    prm.declare_entry("Easy iterations", "5", Patterns::Integer(1),
+    prm.declare_entry("Easy iterations",
+                      "5",
+                      Patterns::Integer(1),
                       "A step converged within this many iterations lets the "
                       "next step grow.");
-    prm.declare_entry("Verbose", "false", Patterns::Bool(),
+    prm.declare_entry("Verbose",
+                      "false",
+                      Patterns::Bool(),
                       "Print the residual norm of every Newton iteration.");
     prm.leave_subsection();
 
@@ -148,24 +170,38 @@ namespace septa
                       "'gamg' (PETSc smoothed aggregation with the six "
                       "rigid-body modes as near null space), 'boomeramg' "
                       "(hypre), 'jacobi'. Ignored by 'direct'.");
-    prm.declare_entry("Tolerance", "1e-8", Patterns::Double(0.0),
+    prm.declare_entry("Tolerance",
+                      "1e-8",
+                      Patterns::Double(0.0),
                       "Relative residual reduction of each Krylov solve.");
-    prm.declare_entry("Max iterations", "2000", Patterns::Integer(1),
+    prm.declare_entry("Max iterations",
+                      "2000",
+                      Patterns::Integer(1),
                       "Krylov iterations before the solve counts as failed.");
-    prm.declare_entry("PETSc options", "", Patterns::Anything(),
+    prm.declare_entry("PETSc options",
+                      "",
+                      Patterns::Anything(),
                       "Extra PETSc options, e.g. '-pc_gamg_threshold 0.02'.");
     prm.leave_subsection();
 
     prm.enter_subsection("Output");
-    prm.declare_entry("Directory", "output", Patterns::Anything(),
+    prm.declare_entry("Directory",
+                      "output",
+                      Patterns::Anything(),
                       "Folder for the .pvd/.pvtu/.vtu files and "
                       "statistics.csv (created if missing).");
-    prm.declare_entry("Every n steps", "1", Patterns::Integer(0),
+    prm.declare_entry("Every n steps",
+                      "1",
+                      Patterns::Integer(0),
                       "Write fields every n converged steps (0: only the "
                       "last step). The last step is always written.");
-    prm.declare_entry("Write fields", "true", Patterns::Bool(),
+    prm.declare_entry("Write fields",
+                      "true",
+                      Patterns::Bool(),
                       "false: statistics.csv only.");
-    prm.declare_entry("Probe points", "", Patterns::Anything(),
+    prm.declare_entry("Probe points",
+                      "",
+                      Patterns::Anything(),
                       "Named points whose displacement goes to "
                       "statistics.csv, 'name: x, y, z; name: x, y, z' in m "
                       "(reference configuration).");
@@ -186,10 +222,10 @@ namespace septa
     /// Run the passes described in RunParameters; @p parse(strict) reads the
     /// input into @p prm (or does nothing, for the defaults).
     void
-    build(RunParameters &                   run,
-          ParameterHandler &                prm,
+    build(RunParameters                   &run,
+          ParameterHandler                &prm,
           const std::function<void(bool)> &parse,
-          const std::string &               file)
+          const std::string               &file)
     {
       const std::string f = file.empty() ? std::string("(defaults)") : file;
       // Pass 1: top level.
@@ -200,7 +236,8 @@ namespace septa
       prm.enter_subsection("Geometry");
       Registry<Geometry>::entries().at(geometry_type).declare_parameters(prm);
       prm.leave_subsection();
-      run.load_names = Utilities::split_string_list(prm.get({"Loads"}, "Names"));
+      run.load_names =
+        Utilities::split_string_list(prm.get({"Loads"}, "Names"));
       for (unsigned int i = 0; i < run.load_names.size(); ++i)
         for (unsigned int j = 0; j < i; ++j)
           require_input(run.load_names[i] != run.load_names[j],
@@ -256,7 +293,9 @@ namespace septa
         {
           prm.enter_subsection(name);
           load_types.push_back(prm.get("Type"));
-          Registry<Load>::entries().at(load_types.back()).declare_parameters(prm);
+          Registry<Load>::entries()
+            .at(load_types.back())
+            .declare_parameters(prm);
           prm.leave_subsection();
         }
       prm.leave_subsection();
@@ -269,7 +308,9 @@ namespace septa
         {
           prm.enter_subsection(layer);
           models.push_back(prm.get("Model"));
-          Registry<Material>::entries().at(models.back()).declare_parameters(prm);
+          Registry<Material>::entries()
+            .at(models.back())
+            .declare_parameters(prm);
           prm.leave_subsection();
         }
       prm.leave_subsection();
@@ -300,9 +341,9 @@ namespace septa
         }
       prm.leave_subsection();
 
-      auto &d  = run.discretization;
-      d.degree = prm.get_integer({"Discretization"}, "Polynomial degree");
-      d.mixed  = prm.get({"Discretization"}, "Formulation") == "mixed";
+      auto &d      = run.discretization;
+      d.degree     = prm.get_integer({"Discretization"}, "Polynomial degree");
+      d.mixed      = prm.get({"Discretization"}, "Formulation") == "mixed";
       d.quadrature = prm.get_integer({"Discretization"}, "Quadrature points");
       if (d.quadrature == 0)
         d.quadrature = d.degree + 1;
@@ -314,13 +355,17 @@ namespace septa
       t.minimum_step  = prm.get_double("Minimum step");
       t.maximum_step  = prm.get_double("Maximum step");
       t.growth_factor = prm.get_double("Growth factor");
-      require_input(t.end_time > 0, f + ": Time/End time",
-                    prm.get("End time"), "a positive time");
+      require_input(t.end_time > 0,
+                    f + ": Time/End time",
+                    prm.get("End time"),
+                    "a positive time");
       require_input(t.initial_step > 0 && t.initial_step <= t.maximum_step,
-                    f + ": Time/Initial step", prm.get("Initial step"),
+                    f + ": Time/Initial step",
+                    prm.get("Initial step"),
                     "a positive step no larger than 'Maximum step'");
       require_input(t.minimum_step > 0 && t.minimum_step <= t.initial_step,
-                    f + ": Time/Minimum step", prm.get("Minimum step"),
+                    f + ": Time/Minimum step",
+                    prm.get("Minimum step"),
                     "a positive step no larger than 'Initial step'");
       prm.leave_subsection();
 
@@ -344,10 +389,10 @@ namespace septa
       prm.leave_subsection();
 
       prm.enter_subsection("Output");
-      auto &o     = run.output;
-      o.directory = prm.get("Directory");
-      o.every     = prm.get_integer("Every n steps");
-      o.vtu       = prm.get_bool("Write fields");
+      auto &o                  = run.output;
+      o.directory              = prm.get("Directory");
+      o.every                  = prm.get_integer("Every n steps");
+      o.vtu                    = prm.get_bool("Write fields");
       const std::string probes = Utilities::trim(prm.get("Probe points"));
       if (!probes.empty())
         for (const auto &entry : Utilities::split_string_list(probes, ';'))
@@ -405,7 +450,8 @@ namespace septa
     RunParameters    run;
     ParameterHandler prm;
     declare(prm);
-    build(run, prm, [](bool) {}, "");
+    build(
+      run, prm, [](bool) {}, "");
     prm.print_parameters(out, ParameterHandler::PRM);
   }
 } // namespace septa

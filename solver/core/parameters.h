@@ -73,11 +73,11 @@ namespace septa
    */
   struct RunParameters
   {
-    std::string              filename;
-    double                   mesh_scale         = 1.0;
-    unsigned int             global_refinements = 0;
-    std::unique_ptr<Geometry> geometry;
-    std::vector<std::string> layer_names;
+    std::string                            filename;
+    double                                 mesh_scale         = 1.0;
+    unsigned int                           global_refinements = 0;
+    std::unique_ptr<Geometry>              geometry;
+    std::vector<std::string>               layer_names;
     std::vector<std::unique_ptr<Material>> materials;
     std::vector<std::string>               load_names;
     std::vector<std::unique_ptr<Load>>     loads;

@@ -81,7 +81,10 @@ namespace septa
     create(const std::string &name, const std::string &where)
     {
       const auto it = entries().find(name);
-      require_input(it != entries().end(), where, name, "one of " + names(", "));
+      require_input(it != entries().end(),
+                    where,
+                    name,
+                    "one of " + names(", "));
       return it->second.create();
     }
   };
@@ -89,12 +92,14 @@ namespace septa
 
 /// Register @p Class under @p name for @p Interface.  The class must have a
 /// static declare_parameters(ParameterHandler &).
-#define SEPTA_REGISTER_PLUGIN(Interface, Class, name, description)         \
-  namespace                                                                \
-  {                                                                        \
-    const bool registered_##Class = ::septa::Registry<Interface>::add(     \
-      name,                                                                \
-      {description,                                                        \
-       []() -> std::unique_ptr<Interface> { return std::make_unique<Class>(); }, \
-       &Class::declare_parameters});                                       \
+#define SEPTA_REGISTER_PLUGIN(Interface, Class, name, description)            \
+  namespace                                                                   \
+  {                                                                           \
+    const bool registered_##Class =                                           \
+      ::septa::Registry<Interface>::add(name,                                 \
+                                        {description,                         \
+                                         []() -> std::unique_ptr<Interface> { \
+                                           return std::make_unique<Class>();  \
+                                         },                                   \
+                                         &Class::declare_parameters});        \
   }

@@ -17,8 +17,8 @@ namespace septa
 {
   namespace
   {
-    const SymmetricTensor<2, 3> I2 = unit_symmetric_tensor<3>();
-    const SymmetricTensor<4, 3> I4 = identity_tensor<3>();
+    const SymmetricTensor<2, 3> I2  = unit_symmetric_tensor<3>();
+    const SymmetricTensor<4, 3> I4  = identity_tensor<3>();
     const SymmetricTensor<4, 3> IxI = outer_product(I2, I2);
   } // namespace
 
@@ -27,7 +27,7 @@ namespace septa
     : run_parameters(run)
     , comm(comm)
     , pcout(std::cout, Utilities::MPI::this_mpi_process(comm) == 0)
-    , timer(comm, pcout, TimerOutput::never, TimerOutput::wall_times)
+    , timer(pcout, TimerOutput::never, TimerOutput::wall_times)
     , triangulation(comm)
     , fe(FE_Q<3>(run.discretization.degree), 3)
     , fe_pressure(run.discretization.degree - 1)
@@ -52,7 +52,7 @@ namespace septa
     triangulation.refine_global(run_parameters.global_refinements);
 
     // Every layer must have cells, every boundary named by a load must exist.
-    const auto &names = run_parameters.layer_names;
+    const auto               &names = run_parameters.layer_names;
     std::vector<unsigned int> count(names.size(), 0);
     for (const auto &cell : triangulation.active_cell_iterators())
       if (cell->is_locally_owned())
@@ -66,8 +66,8 @@ namespace septa
     Utilities::MPI::sum(count, comm, count);
     for (unsigned int l = 0; l < names.size(); ++l)
       require_input(count[l] > 0,
-                    run_parameters.filename + ": Geometry (layer '" +
-                      names[l] + "')",
+                    run_parameters.filename + ": Geometry (layer '" + names[l] +
+                      "')",
                     "0 cells",
                     "a mesh with at least one cell in every layer");
 
@@ -106,7 +106,9 @@ namespace septa
     update_dirichlet(0.0);
     DynamicSparsityPattern dsp(locally_relevant);
     DoFTools::make_sparsity_pattern(dof_handler, dsp, constraints, false);
-    SparsityTools::distribute_sparsity_pattern(dsp, locally_owned, comm,
+    SparsityTools::distribute_sparsity_pattern(dsp,
+                                               locally_owned,
+                                               comm,
                                                locally_relevant);
     tangent.reinit(locally_owned, locally_owned, dsp, comm);
     rhs.reinit(locally_owned, comm);
@@ -131,7 +133,7 @@ namespace septa
             for (unsigned int i = 0; i < dofs.size(); ++i)
               if (locally_owned.is_element(dofs[i]))
                 {
-                  const auto k = locally_owned.index_within_set(dofs[i]);
+                  const auto k       = locally_owned.index_within_set(dofs[i]);
                   owned_component[k] = fe.system_to_component_index(i).first;
                   coordinates[k]     = fv.quadrature_point(i);
                 }
@@ -150,20 +152,39 @@ namespace septa
     // Probe points: find the owning cell once.
     for (const auto &p : run_parameters.output.probe_points)
       {
+        // Search the owned cells only: the library's point search may walk
+        // into artificial cells of a distributed mesh.
         Probe probe;
-        try
-          {
-            const auto found =
-              GridTools::find_active_cell_around_point(mapping, dof_handler, p);
-            if (found.first->is_locally_owned())
-              {
-                probe.cell       = found.first;
-                probe.unit_point = GeometryInfo<3>::project_to_unit_cell(found.second);
-                probe.owned      = true;
-              }
-          }
-        catch (...)
-          {}
+        for (const auto &cell : dof_handler.active_cell_iterators())
+          if (cell->is_locally_owned() && !probe.owned)
+            {
+              const auto box = cell->bounding_box();
+              Point<3>   lo  = box.get_boundary_points().first,
+                       hi    = box.get_boundary_points().second;
+              bool near      = true;
+              for (unsigned int d = 0; d < 3; ++d)
+                {
+                  const double tol = 1e-10 * (hi[d] - lo[d]);
+                  near = near && p[d] >= lo[d] - tol && p[d] <= hi[d] + tol;
+                }
+              if (!near)
+                continue;
+              try
+                {
+                  const Point<3> unit =
+                    mapping.transform_real_to_unit_cell(cell, p);
+                  if (GeometryInfo<3>::is_inside_unit_cell(unit, 1e-10))
+                    {
+                      probe.cell = cell;
+                      probe.unit_point =
+                        GeometryInfo<3>::project_to_unit_cell(unit);
+                      probe.owned = true;
+                    }
+                }
+              catch (...)
+                {
+                }
+            }
         const unsigned int n_found =
           Utilities::MPI::sum(probe.owned ? 1u : 0u, comm);
         std::ostringstream point;
@@ -173,18 +194,19 @@ namespace septa
                       point.str(),
                       "points inside the mesh (m, reference configuration)");
         // A point on a partition boundary belongs to the lowest rank.
-        const unsigned int rank = probe.owned ?
-                                    Utilities::MPI::this_mpi_process(comm) :
-                                    std::numeric_limits<unsigned int>::max();
-        probe.owned = probe.owned && Utilities::MPI::min(rank, comm) == rank;
+        const unsigned int rank  = probe.owned
+                                     ? Utilities::MPI::this_mpi_process(comm)
+                                     : std::numeric_limits<unsigned int>::max();
+        const unsigned int first = Utilities::MPI::min(rank, comm);
+        probe.owned              = probe.owned && first == rank;
         probes.push_back(probe);
       }
 
     pcout << "Degrees of freedom: " << dof_handler.n_dofs() << " (Q"
           << fe.degree << "-"
-          << (run_parameters.discretization.mixed ?
-                "P" + std::to_string(fe.degree - 1) + "disc mixed" :
-                std::string("displacement"))
+          << (run_parameters.discretization.mixed
+                ? "P" + std::to_string(fe.degree - 1) + "disc mixed"
+                : std::string("displacement"))
           << "), " << Utilities::MPI::n_mpi_processes(comm) << " MPI rank(s)"
           << std::endl;
   }
@@ -205,8 +227,7 @@ namespace septa
           constraints.add_line(dof);
           // The increment that brings the dof to its target; solution is
           // owned-only, so read ghosts from the ghosted copy.
-          const double current =
-            ghosted.size() > 0 ? ghosted(dof) : 0.0;
+          const double current = ghosted.size() > 0 ? ghosted(dof) : 0.0;
           constraints.set_inhomogeneity(dof, value - current);
         }
     constraints.close();
@@ -215,17 +236,17 @@ namespace septa
 
   void
   Solid::evaluate_cell(const typename DoFHandler<3>::active_cell_iterator &cell,
-                       const FEValues<3> &                fe_values,
-                       const PETScWrappers::MPI::Vector & u,
-                       const LocalFields &                lf,
-                       CellState &                        s,
-                       FullMatrix<double> *               K_vol,
-                       CellCondensation *                 cc,
-                       const double                       time) const
+                       const FEValues<3>                &fe_values,
+                       const PETScWrappers::MPI::Vector &u,
+                       const LocalFields                &lf,
+                       CellState                        &s,
+                       FullMatrix<double>               *K_vol,
+                       CellCondensation                 *cc,
+                       const double                      time) const
   {
-    const unsigned int nq       = fe_values.n_quadrature_points;
-    const unsigned int n        = fe_values.dofs_per_cell;
-    const Material &   material = *run_parameters.materials[cell->material_id()];
+    const unsigned int nq    = fe_values.n_quadrature_points;
+    const unsigned int n     = fe_values.dofs_per_cell;
+    const Material &material = *run_parameters.materials[cell->material_id()];
     const FEValuesExtractors::Vector disp(0);
     std::vector<Tensor<2, 3>>        grad_u(nq);
     fe_values[disp].get_function_gradients(u, grad_u);
@@ -249,22 +270,22 @@ namespace septa
           }
       }
 
-    const bool split = material.has_volumetric_split();
-    const bool mixed = split && run_parameters.discretization.mixed;
+    const bool          split = material.has_volumetric_split();
+    const bool          mixed = split && run_parameters.discretization.mixed;
     std::vector<double> dU(nq, 0.0), d2U(nq, 0.0);
     double              U;
     if (mixed)
       {
         // Local residuals r_p = int N (J - J~), r_J = int N (U'(J~) - p~).
-        const unsigned int np   = fe_pressure.n_dofs_per_cell();
-        const double *     cJ   = &lf.J[cell->active_cell_index() * np];
-        const double *     cp   = &lf.p[cell->active_cell_index() * np];
+        const unsigned int np = fe_pressure.n_dofs_per_cell();
+        const double      *cJ = &lf.J[cell->active_cell_index() * np];
+        const double      *cp = &lf.p[cell->active_cell_index() * np];
         FullMatrix<double> M(np, np), M_inv(np, np), KJJ(np, np);
         Vector<double>     r_p(np), r_J(np);
         double             volume = 0;
         for (unsigned int q = 0; q < nq; ++q)
           {
-            const auto & N   = pressure_basis[q];
+            const auto  &N   = pressure_basis[q];
             const double JxW = fe_values.JxW(q);
             s.J_tilde[q]     = 0;
             for (unsigned int a = 0; a < np; ++a)
@@ -303,7 +324,7 @@ namespace septa
             FullMatrix<double> G(np, n), A(np, np), tmp(np, np), AG(np, n);
             for (unsigned int q = 0; q < nq; ++q)
               {
-                const auto & N     = pressure_basis[q];
+                const auto  &N     = pressure_basis[q];
                 const double JxW   = fe_values.JxW(q);
                 const auto   F_inv = invert(s.F[q]);
                 for (unsigned int j = 0; j < n; ++j)
@@ -381,12 +402,15 @@ namespace septa
 
   void
   Solid::project_local_fields(const PETScWrappers::MPI::Vector &u,
-                              LocalFields &                     lf) const
+                              LocalFields                      &lf) const
   {
     const unsigned int np = fe_pressure.n_dofs_per_cell();
     lf.J.assign(triangulation.n_active_cells() * np, 0.0);
     lf.p.assign(triangulation.n_active_cells() * np, 0.0);
-    FEValues<3> fv(mapping, fe, quadrature, update_gradients | update_JxW_values);
+    FEValues<3>                      fv(mapping,
+                   fe,
+                   quadrature,
+                   update_gradients | update_JxW_values);
     const FEValuesExtractors::Vector disp(0);
     std::vector<Tensor<2, 3>>        grad_u(quadrature.size());
     FullMatrix<double>               M(np, np), M_inv(np, np);
@@ -397,8 +421,9 @@ namespace septa
           continue;
         fv.reinit(cell);
         fv[disp].get_function_gradients(u, grad_u);
-        const Material &material = *run_parameters.materials[cell->material_id()];
-        const auto      k        = cell->active_cell_index() * np;
+        const Material &material =
+          *run_parameters.materials[cell->material_id()];
+        const auto k = cell->active_cell_index() * np;
         // J~ = Pi_h J, then p~ = Pi_h U'(J~).
         for (unsigned int pass = 0; pass < 2; ++pass)
           {
@@ -435,7 +460,7 @@ namespace septa
 
   void
   Solid::recover_local_increments(const PETScWrappers::MPI::Vector &du,
-                                  LocalFields &                     delta) const
+                                  LocalFields                      &delta) const
   {
     const unsigned int np = fe_pressure.n_dofs_per_cell();
     delta.J.assign(triangulation.n_active_cells() * np, 0.0);
@@ -471,7 +496,7 @@ namespace septa
 
   bool
   Solid::assemble(const PETScWrappers::MPI::Vector &u,
-                  const LocalFields &               lf,
+                  const LocalFields                &lf,
                   const double                      time,
                   const bool                        with_matrix)
   {
@@ -482,16 +507,20 @@ namespace septa
     full_residual  = 0;
     internal_force = 0;
 
-    FEValues<3>     fv(mapping, fe, quadrature,
+    FEValues<3>                          fv(mapping,
+                   fe,
+                   quadrature,
                    update_values | update_gradients | update_JxW_values |
                      update_quadrature_points);
-    FEFaceValues<3> ffv(mapping, fe, face_quadrature,
+    FEFaceValues<3>                      ffv(mapping,
+                        fe,
+                        face_quadrature,
                         update_values | update_gradients | update_JxW_values |
                           update_normal_vectors | update_quadrature_points);
-    const unsigned int n  = fe.n_dofs_per_cell();
-    const unsigned int nq = quadrature.size();
-    FullMatrix<double> K(n, n), K_vol(n, n), K_ext(n, n);
-    Vector<double>     r(n), f_int(n), f_ext(n);
+    const unsigned int                   n  = fe.n_dofs_per_cell();
+    const unsigned int                   nq = quadrature.size();
+    FullMatrix<double>                   K(n, n), K_vol(n, n), K_ext(n, n);
+    Vector<double>                       r(n), f_int(n), f_ext(n);
     std::vector<types::global_dof_index> dofs(n);
     std::vector<Tensor<2, 3>>            gx(n); // grad_x N_i
     std::vector<SymmetricTensor<2, 3>>   sgx(n), c_sgx(n);
@@ -517,8 +546,8 @@ namespace septa
                       lf,
                       s,
                       with_matrix ? &K_vol : nullptr,
-                      with_matrix ? &condensation[cell->active_cell_index()] :
-                                    nullptr,
+                      with_matrix ? &condensation[cell->active_cell_index()]
+                                  : nullptr,
                       time);
         error_J = std::max(error_J, s.error_J);
         error_p = std::max(error_p, s.error_p);
@@ -549,9 +578,8 @@ namespace septa
               {
                 const Tensor<2, 3> gx_tau = gx[i] * tau;
                 for (unsigned int j = 0; j <= i; ++j)
-                  K(i, j) += (sgx[i] * c_sgx[j] +
-                              scalar_product(gx_tau, gx[j])) *
-                             JxW;
+                  K(i, j) +=
+                    (sgx[i] * c_sgx[j] + scalar_product(gx_tau, gx[j])) * JxW;
               }
           }
         if (with_matrix)
@@ -559,7 +587,8 @@ namespace septa
             for (unsigned int j = 0; j < i; ++j)
               K(j, i) = K(i, j);
 
-        const Material &material = *run_parameters.materials[cell->material_id()];
+        const Material &material =
+          *run_parameters.materials[cell->material_id()];
         for (const auto &load : run_parameters.loads)
           if (load->has_body_force())
             load->assemble_cell(time, fv, material.density(), f_ext);
@@ -588,7 +617,8 @@ namespace septa
         if (with_matrix && s.rhs_vol.size() == n)
           r += s.rhs_vol;
         if (with_matrix)
-          constraints.distribute_local_to_global(K, r, dofs, tangent, rhs, true);
+          constraints.distribute_local_to_global(
+            K, r, dofs, tangent, rhs, true);
         else
           constraints.distribute_local_to_global(r, dofs, rhs);
       }
@@ -649,8 +679,8 @@ namespace septa
               mismatch = std::max(mismatch, std::abs(value - solution(dof)));
               target   = std::max(target, std::abs(value));
             }
-        mismatch = Utilities::MPI::max(mismatch, comm);
-        target   = Utilities::MPI::max(target, comm);
+        mismatch                  = Utilities::MPI::max(mismatch, comm);
+        target                    = Utilities::MPI::max(target, comm);
         const bool dirichlet_done = mismatch <= 1e-10 * target + 1e-300;
         if (run_parameters.newton.verbose)
           pcout << "    Newton " << it << ": |R| = " << residual
@@ -659,7 +689,8 @@ namespace septa
                 << "  p~ mismatch = " << local_error_p
                 << "  Dirichlet mismatch = " << mismatch << std::endl;
         if (dirichlet_done && local_converged() &&
-            residual <= nt.residual_tolerance * f_int_norm + nt.absolute_tolerance)
+            residual <=
+              nt.residual_tolerance * f_int_norm + nt.absolute_tolerance)
           return true;
         if (it == nt.max_iterations)
           {
@@ -704,8 +735,8 @@ namespace septa
               }
             const double r = free_norm();
             if (run_parameters.newton.verbose)
-              pcout << "      line search: alpha = " << alpha
-                    << ", |R| = " << r << std::endl;
+              pcout << "      line search: alpha = " << alpha << ", |R| = " << r
+                    << std::endl;
             const bool last = (ls == nt.max_line_search);
             if (!dirichlet_done || r <= (1.0 - 1e-4 * alpha) * residual ||
                 last || !local_converged())
@@ -743,22 +774,22 @@ namespace septa
       reference_modulus = std::max(reference_modulus, m->shear_modulus());
     postprocess(0.0, 0.0, 0, 0, run_parameters.output.vtu);
 
-    const auto & tp    = run_parameters.time;
-    double       t     = 0.0;
-    double       dt    = tp.initial_step;
-    unsigned int step  = 0;
-    const auto   start = std::chrono::steady_clock::now();
+    const auto                &tp    = run_parameters.time;
+    double                     t     = 0.0;
+    double                     dt    = tp.initial_step;
+    unsigned int               step  = 0;
+    const auto                 start = std::chrono::steady_clock::now();
     PETScWrappers::MPI::Vector old(locally_owned, comm);
     LocalFields                old_fields;
     while (t < tp.end_time * (1.0 - 1e-12))
       {
         if (t + dt > tp.end_time * (1.0 - 1e-9))
           dt = tp.end_time - t;
-        old        = solution;
-        old_fields = local_fields;
+        old                     = solution;
+        old_fields              = local_fields;
         unsigned int newton_its = 0, linear_its = 0;
-        bool         ok         = false;
-        std::string  reason     = "Newton did not converge";
+        bool         ok     = false;
+        std::string  reason = "Newton did not converge";
         try
           {
             ok = solve_step(t + dt, newton_its, linear_its);
@@ -793,9 +824,9 @@ namespace septa
           }
         t += dt;
         ++step;
-        const double elapsed =
-          std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
-            .count();
+        const double elapsed = std::chrono::duration<double>(
+                                 std::chrono::steady_clock::now() - start)
+                                 .count();
         pcout << "step " << std::setw(4) << step << "  t = " << std::setw(10)
               << std::left << t << std::right << "  dt = " << std::setw(10)
               << std::left << dt << std::right << "  Newton " << std::setw(2)

@@ -100,33 +100,36 @@ namespace septa
     /// tangent @p K_vol and what the recovery needs.
     void
     evaluate_cell(const typename DoFHandler<3>::active_cell_iterator &cell,
-                  const FEValues<3> &                                 fe_values,
-                  const PETScWrappers::MPI::Vector &                  u,
-                  const LocalFields &                                 lf,
-                  CellState &                                         state,
-                  FullMatrix<double> *                                K_vol,
-                  CellCondensation *                                  condensation,
-                  const double                                        time) const;
+                  const FEValues<3>                                  &fe_values,
+                  const PETScWrappers::MPI::Vector                   &u,
+                  const LocalFields                                  &lf,
+                  CellState                                          &state,
+                  FullMatrix<double>                                 *K_vol,
+                  CellCondensation *condensation,
+                  const double      time) const;
     /// Local fields of the exact projection J~ = Pi_h J, p~ = Pi_h U'(J~)
     /// at displacement @p u.
     void
-    project_local_fields(const PETScWrappers::MPI::Vector &u, LocalFields &lf) const;
+    project_local_fields(const PETScWrappers::MPI::Vector &u,
+                         LocalFields                      &lf) const;
     /// Assemble residual (and tangent if @p with_matrix); returns false if an
     /// element inverted.
     bool
     assemble(const PETScWrappers::MPI::Vector &u,
-             const LocalFields &               lf,
+             const LocalFields                &lf,
              const double                      time,
              const bool                        with_matrix);
     /// Increments of the local fields from the displacement increment.
     void
     recover_local_increments(const PETScWrappers::MPI::Vector &du_ghosted,
-                             LocalFields &                     delta) const;
+                             LocalFields                      &delta) const;
     void
     update_dirichlet(const double time);
     /// Newton for one step; returns false if it did not converge.
     bool
-    solve_step(const double time, unsigned int &newton_its, unsigned int &linear_its);
+    solve_step(const double  time,
+               unsigned int &newton_its,
+               unsigned int &linear_its);
     void
     write_statistics_header();
     void
@@ -136,7 +139,7 @@ namespace septa
                 unsigned int linear_its,
                 bool         write_fields);
 
-    RunParameters &    run_parameters;
+    RunParameters     &run_parameters;
     MPI_Comm           comm;
     ConditionalOStream pcout;
     TimerOutput        timer;
@@ -160,7 +163,7 @@ namespace septa
     std::map<types::global_dof_index, double> dirichlet_targets;
 
     PETScWrappers::MPI::SparseMatrix tangent;
-    PETScWrappers::MPI::Vector       rhs;      ///< -R on free dofs
+    PETScWrappers::MPI::Vector       rhs;           ///< -R on free dofs
     PETScWrappers::MPI::Vector       full_residual; ///< f_int - f_ext, all dofs
     PETScWrappers::MPI::Vector       internal_force; ///< f_int, all dofs
     double                           f_int_norm = 0;
@@ -175,7 +178,7 @@ namespace septa
 
     std::unique_ptr<LinearSolver> linear_solver;
     /// Component of each locally owned dof (owned order).
-    std::vector<unsigned int> owned_component;
+    std::vector<unsigned int>       owned_component;
     std::map<std::string, IndexSet> boundary_dofs;
 
     struct Probe
@@ -186,8 +189,8 @@ namespace septa
     };
     std::vector<Probe> probes;
 
-    std::ofstream                              statistics;
+    std::ofstream                               statistics;
     std::vector<std::pair<double, std::string>> pvd_records;
-    unsigned int                               output_counter = 0;
+    unsigned int                                output_counter = 0;
   };
 } // namespace septa

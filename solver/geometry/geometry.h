@@ -25,7 +25,8 @@ namespace septa
     /// declared because layer_names() decides which material subsections
     /// exist.
     virtual void
-    parse_parameters(dealii::ParameterHandler &prm, const std::string &where) = 0;
+    parse_parameters(dealii::ParameterHandler &prm,
+                     const std::string        &where) = 0;
 
     virtual void
     create(dealii::parallel::distributed::Triangulation<3> &tria) const = 0;

@@ -28,7 +28,8 @@ namespace septa
                 tag = Utilities::string_to_int(parts[0]);
             }
           catch (...)
-            {}
+            {
+            }
           require_input(parts.size() == 2 && tag >= 0 && !parts[1].empty(),
                         where,
                         text,
@@ -50,7 +51,10 @@ namespace septa
     static void
     declare_parameters(ParameterHandler &prm)
     {
-      prm.declare_entry("File", "", Patterns::Anything(), "Path of the .msh file.");
+      prm.declare_entry("File",
+                        "",
+                        Patterns::Anything(),
+                        "Path of the .msh file.");
       prm.declare_entry("Layer tags",
                         "1: muscle, 2: fat, 3: skin",
                         Patterns::Anything(),
@@ -66,7 +70,7 @@ namespace septa
     void
     parse_parameters(ParameterHandler &prm, const std::string &where) override
     {
-      file = prm.get("File");
+      file        = prm.get("File");
       this->where = where;
       const auto layer_tags =
         parse_tag_map(prm.get("Layer tags"), where + "/Layer tags");
@@ -103,17 +107,17 @@ namespace septa
         }
       catch (const std::exception &e)
         {
-          throw InputError(where + "/File = '" + file +
-                           "' could not be read as a hexahedral Gmsh mesh: " +
-                           e.what());
+          throw InputError(
+            where + "/File = '" + file +
+            "' could not be read as a hexahedral Gmsh mesh: " + e.what());
         }
       for (const auto &cell : serial.active_cell_iterators())
         {
           const auto it = tag_to_layer.find(cell->material_id());
           require_input(it != tag_to_layer.end(),
                         where + "/Layer tags",
-                        "(tag " + std::to_string(cell->material_id()) +
-                          " in " + file + ")",
+                        "(tag " + std::to_string(cell->material_id()) + " in " +
+                          file + ")",
                         "a name for every physical volume tag of the mesh");
           cell->set_material_id(it->second);
         }

@@ -57,10 +57,9 @@ namespace septa
     void
     parse_parameters(ParameterHandler &prm, const std::string &where) override
     {
-      names = Utilities::split_string_list(prm.get("Layer names"));
-      thicknesses =
-        Utilities::string_to_double(Utilities::split_string_list(
-          prm.get("Layer thicknesses")));
+      names       = Utilities::split_string_list(prm.get("Layer names"));
+      thicknesses = Utilities::string_to_double(
+        Utilities::split_string_list(prm.get("Layer thicknesses")));
       const auto cells = Utilities::string_to_int(
         Utilities::split_string_list(prm.get("Layer cells")));
       require_input(thicknesses.size() == names.size(),
@@ -122,8 +121,11 @@ namespace septa
       const Point<3> lower(centered ? -0.5 * lateral[0] : 0.0,
                            centered ? -0.5 * lateral[1] : 0.0,
                            0.0);
-      const Point<3> upper(lower[0] + lateral[0], lower[1] + lateral[1], height);
-      GridGenerator::subdivided_hyper_rectangle(tria, steps, lower, upper, true);
+      const Point<3> upper(lower[0] + lateral[0],
+                           lower[1] + lateral[1],
+                           height);
+      GridGenerator::subdivided_hyper_rectangle(
+        tria, steps, lower, upper, true);
 
       // Layer of each cell from the height of its centre.
       for (const auto &cell : tria.active_cell_iterators())

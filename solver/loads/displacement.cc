@@ -20,7 +20,9 @@ namespace septa
     static void
     declare_parameters(ParameterHandler &prm)
     {
-      prm.declare_entry("Boundary", "bone", Patterns::Anything(),
+      prm.declare_entry("Boundary",
+                        "bone",
+                        Patterns::Anything(),
                         "Name of the boundary.");
       prm.declare_entry("Components",
                         "x, y, z",
@@ -32,17 +34,19 @@ namespace septa
                         "Displacement of each listed component in m (mesh "
                         "units times 'Mesh scale'), multiplied by the load "
                         "curve.");
-      prm.declare_entry("Load curve", "constant", Patterns::Anything(),
+      prm.declare_entry("Load curve",
+                        "constant",
+                        Patterns::Anything(),
                         LoadCurve::documentation());
     }
 
     void
     parse_parameters(ParameterHandler &prm, const std::string &where) override
     {
-      this->where = where;
-      boundary    = prm.get("Boundary");
+      this->where      = where;
+      boundary         = prm.get("Boundary");
       const auto comps = Utilities::split_string_list(prm.get("Components"));
-      values = Utilities::string_to_double(
+      values           = Utilities::string_to_double(
         Utilities::split_string_list(prm.get("Values")));
       require_input(values.size() == comps.size(),
                     where + "/Values",
@@ -63,7 +67,7 @@ namespace septa
     void
     prescribed_displacements(
       const double                               t,
-      const DoFHandler<3> &                      dof_handler,
+      const DoFHandler<3>                       &dof_handler,
       std::map<types::global_dof_index, double> &out) const override
     {
       const double f = curve.value(t);
@@ -81,11 +85,11 @@ namespace septa
     }
 
   private:
-    std::string                   where, boundary;
-    std::vector<unsigned int>     components;
-    std::vector<double>           values;
-    LoadCurve                     curve;
-    std::set<types::boundary_id>  ids;
+    std::string                  where, boundary;
+    std::vector<unsigned int>    components;
+    std::vector<double>          values;
+    LoadCurve                    curve;
+    std::set<types::boundary_id> ids;
   };
 
   SEPTA_REGISTER_PLUGIN(Load,

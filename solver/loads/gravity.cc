@@ -21,7 +21,9 @@ namespace septa
                         "0, 0, -9.81",
                         Patterns::List(Patterns::Double(), 3, 3),
                         "Gravitational acceleration vector in m/s^2.");
-      prm.declare_entry("Load curve", "0:0, 1:1", Patterns::Anything(),
+      prm.declare_entry("Load curve",
+                        "0:0, 1:1",
+                        Patterns::Anything(),
                         LoadCurve::documentation());
     }
 
@@ -42,10 +44,10 @@ namespace septa
     }
 
     void
-    assemble_cell(const double          t,
-                  const FEValues<3> &   fv,
-                  const double          density,
-                  Vector<double> &      f_ext) const override
+    assemble_cell(const double       t,
+                  const FEValues<3> &fv,
+                  const double       density,
+                  Vector<double>    &f_ext) const override
     {
       const Tensor<1, 3>               b = density * curve.value(t) * g;
       const FEValuesExtractors::Vector u(0);

@@ -5,8 +5,8 @@ namespace septa
 {
   std::set<dealii::types::boundary_id>
   resolve_boundary(const BoundaryNames &names,
-                   const std::string &  name,
-                   const std::string &  where)
+                   const std::string   &name,
+                   const std::string   &where)
   {
     const auto it = names.find(name);
     if (it == names.end())
@@ -14,10 +14,7 @@ namespace septa
         std::string known;
         for (const auto &n : names)
           known += (known.empty() ? "" : ", ") + n.first;
-        require_input(false,
-                      where,
-                      name,
-                      "a boundary of the mesh: " + known);
+        require_input(false, where, name, "a boundary of the mesh: " + known);
       }
     return it->second;
   }

@@ -22,8 +22,8 @@ namespace septa
   /// if @p name is not one of them.
   std::set<dealii::types::boundary_id>
   resolve_boundary(const BoundaryNames &names,
-                   const std::string &  name,
-                   const std::string &  where);
+                   const std::string   &name,
+                   const std::string   &where);
 
   /**
    * One load or boundary condition, picked by name ('Type') in its own
@@ -38,7 +38,8 @@ namespace septa
     virtual ~Load() = default;
 
     virtual void
-    parse_parameters(dealii::ParameterHandler &prm, const std::string &where) = 0;
+    parse_parameters(dealii::ParameterHandler &prm,
+                     const std::string        &where) = 0;
 
     /// Resolve boundary names; called once the mesh exists.
     virtual void
@@ -50,8 +51,8 @@ namespace septa
     /// Displacements this load prescribes at time @p t, dof -> value (m).
     virtual void
     prescribed_displacements(
-      const double                                      t,
-      const dealii::DoFHandler<3> &                     dof_handler,
+      const double                                       t,
+      const dealii::DoFHandler<3>                       &dof_handler,
       std::map<dealii::types::global_dof_index, double> &values) const
     {
       (void)t;
@@ -71,11 +72,11 @@ namespace septa
      * Grad u at the face quadrature points.
      */
     virtual void
-    assemble_face(const double                        t,
-                  const dealii::FEFaceValues<3> &     fe_face_values,
+    assemble_face(const double                             t,
+                  const dealii::FEFaceValues<3>           &fe_face_values,
                   const std::vector<dealii::Tensor<2, 3>> &grad_u,
-                  dealii::Vector<double> &            f_ext,
-                  dealii::FullMatrix<double> &        K_ext) const
+                  dealii::Vector<double>                  &f_ext,
+                  dealii::FullMatrix<double>              &K_ext) const
     {
       (void)t, (void)fe_face_values, (void)grad_u, (void)f_ext, (void)K_ext;
     }
@@ -89,10 +90,10 @@ namespace septa
 
     /// Body force on one cell, @p density in kg/m^3.
     virtual void
-    assemble_cell(const double                t,
-                  const dealii::FEValues<3> & fe_values,
-                  const double                density,
-                  dealii::Vector<double> &    f_ext) const
+    assemble_cell(const double               t,
+                  const dealii::FEValues<3> &fe_values,
+                  const double               density,
+                  dealii::Vector<double>    &f_ext) const
     {
       (void)t, (void)fe_values, (void)density, (void)f_ext;
     }

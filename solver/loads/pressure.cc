@@ -24,16 +24,24 @@ namespace septa
     static void
     declare_parameters(ParameterHandler &prm)
     {
-      prm.declare_entry("Boundary", "skin", Patterns::Anything(),
+      prm.declare_entry("Boundary",
+                        "skin",
+                        Patterns::Anything(),
                         "Name of the boundary.");
-      prm.declare_entry("Pressure", "0", Patterns::Double(),
+      prm.declare_entry("Pressure",
+                        "0",
+                        Patterns::Double(),
                         "Pressure in Pa (positive presses into the body; "
                         "negative is suction), times the load curve.");
-      prm.declare_entry("Follower", "true", Patterns::Bool(),
+      prm.declare_entry("Follower",
+                        "true",
+                        Patterns::Bool(),
                         "true: acts normal to the deformed surface on the "
                         "deformed area; false: dead load on the reference "
                         "surface.");
-      prm.declare_entry("Load curve", "0:0, 1:1", Patterns::Anything(),
+      prm.declare_entry("Load curve",
+                        "0:0, 1:1",
+                        Patterns::Anything(),
                         LoadCurve::documentation());
       SurfacePatch::declare_parameters(prm);
     }
@@ -68,11 +76,11 @@ namespace septa
     }
 
     void
-    assemble_face(const double                    t,
-                  const FEFaceValues<3> &         fv,
+    assemble_face(const double                     t,
+                  const FEFaceValues<3>           &fv,
                   const std::vector<Tensor<2, 3>> &grad_u,
-                  Vector<double> &                f_ext,
-                  FullMatrix<double> &            K_ext) const override
+                  Vector<double>                  &f_ext,
+                  FullMatrix<double>              &K_ext) const override
     {
       const double                     p = pressure * curve.value(t);
       const FEValuesExtractors::Vector u(0);

@@ -40,17 +40,18 @@ namespace septa
 
 
   void
-  SurfacePatch::parse_parameters(ParameterHandler &prm, const std::string &where)
+  SurfacePatch::parse_parameters(ParameterHandler  &prm,
+                                 const std::string &where)
   {
     const std::string s = prm.get("Patch");
-    shape = (s == "whole" ? Shape::whole :
-                            (s == "disc" ? Shape::disc : Shape::rectangle));
+    shape               = (s == "whole" ? Shape::whole
+                                        : (s == "disc" ? Shape::disc : Shape::rectangle));
     const std::string a = prm.get("Patch axis");
-    axis = (a == "x" ? 0 : (a == "y" ? 1 : 2));
+    axis                = (a == "x" ? 0 : (a == "y" ? 1 : 2));
     const auto c        = Utilities::string_to_double(
       Utilities::split_string_list(prm.get("Patch center")));
-    center = Point<3>(c[0], c[1], c[2]);
-    radius = prm.get_double("Patch radius");
+    center          = Point<3>(c[0], c[1], c[2]);
+    radius          = prm.get_double("Patch radius");
     const auto size = Utilities::string_to_double(
       Utilities::split_string_list(prm.get("Patch size")));
     half_size[0] = 0.5 * size[0];

@@ -32,7 +32,7 @@ namespace septa
       whole,
       disc,
       rectangle
-    } shape = Shape::whole;
+    } shape               = Shape::whole;
     unsigned int     axis = 2;
     dealii::Point<3> center;
     double           radius = 0;

@@ -19,14 +19,18 @@ namespace septa
     static void
     declare_parameters(ParameterHandler &prm)
     {
-      prm.declare_entry("Boundary", "skin", Patterns::Anything(),
+      prm.declare_entry("Boundary",
+                        "skin",
+                        Patterns::Anything(),
                         "Name of the boundary.");
       prm.declare_entry("Traction",
                         "0, 0, 0",
                         Patterns::List(Patterns::Double(), 3, 3),
                         "Traction vector in Pa per reference area, times the "
                         "load curve.");
-      prm.declare_entry("Load curve", "0:0, 1:1", Patterns::Anything(),
+      prm.declare_entry("Load curve",
+                        "0:0, 1:1",
+                        Patterns::Anything(),
                         LoadCurve::documentation());
       SurfacePatch::declare_parameters(prm);
     }
@@ -34,8 +38,8 @@ namespace septa
     void
     parse_parameters(ParameterHandler &prm, const std::string &where) override
     {
-      this->where = where;
-      boundary    = prm.get("Boundary");
+      this->where  = where;
+      boundary     = prm.get("Boundary");
       const auto v = Utilities::string_to_double(
         Utilities::split_string_list(prm.get("Traction")));
       for (unsigned int d = 0; d < 3; ++d)
@@ -57,7 +61,7 @@ namespace septa
     }
 
     void
-    assemble_face(const double t,
+    assemble_face(const double           t,
                   const FEFaceValues<3> &fv,
                   const std::vector<Tensor<2, 3>> &,
                   Vector<double> &f_ext,

@@ -17,12 +17,12 @@ namespace septa
     void
     isochoric_push(const SymmetricTensor<2, 3> &tau_bar,
                    const SymmetricTensor<4, 3> &Jc_bar,
-                   MaterialOutput &             out)
+                   MaterialOutput              &out)
     {
       static const SymmetricTensor<4, 3> P = deviatoric_projector();
       static const SymmetricTensor<2, 3> I = dealii::unit_symmetric_tensor<3>();
-      out.tau = P * tau_bar;
-      out.Jc  = P * Jc_bar * P + (2.0 / 3.0) * trace(tau_bar) * P -
+      out.tau                              = P * tau_bar;
+      out.Jc = P * Jc_bar * P + (2.0 / 3.0) * trace(tau_bar) * P -
                (2.0 / 3.0) * (dealii::outer_product(out.tau, I) +
                               dealii::outer_product(I, out.tau));
     }

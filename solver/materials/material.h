@@ -54,7 +54,8 @@ namespace septa
     /// Read this material's parameters from its own subsection.
     /// @p where names the file and subsection for error messages.
     virtual void
-    parse_parameters(dealii::ParameterHandler &prm, const std::string &where) = 0;
+    parse_parameters(dealii::ParameterHandler &prm,
+                     const std::string        &where) = 0;
 
     /// Stress and tangent of the part of W that is not U(J).
     virtual void
@@ -114,6 +115,6 @@ namespace septa
     void
     isochoric_push(const SymmetricTensor<2, 3> &tau_bar,
                    const SymmetricTensor<4, 3> &Jc_bar,
-                   MaterialOutput &             out);
+                   MaterialOutput              &out);
   } // namespace kinematics
 } // namespace septa

@@ -50,7 +50,7 @@ namespace septa
 
     void
     parse_parameters(dealii::ParameterHandler &prm,
-                     const std::string &       where) override
+                     const std::string        &where) override
     {
       mu              = prm.get_double("Shear modulus");
       const double nu = prm.get_double("Poisson ratio");
@@ -78,7 +78,7 @@ namespace septa
       const SymmetricTensor<2, 3> I = dealii::unit_symmetric_tensor<3>();
       if (split)
         {
-          const double                jm23 = std::pow(J, -2.0 / 3.0);
+          const double                jm23  = std::pow(J, -2.0 / 3.0);
           const SymmetricTensor<2, 3> b_bar = jm23 * b;
           kinematics::isochoric_push(mu * b_bar, SymmetricTensor<4, 3>(), out);
           out.energy = 0.5 * mu * (trace(b_bar) - 3.0);
@@ -102,9 +102,9 @@ namespace septa
 
     void
     volumetric(const double J,
-               double &     U,
-               double &     dU,
-               double &     d2U) const override
+               double      &U,
+               double      &dU,
+               double      &d2U) const override
     {
       if (!split)
         return Material::volumetric(J, U, dU, d2U);

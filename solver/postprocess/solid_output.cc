@@ -21,9 +21,11 @@ namespace septa
         std::filesystem::create_directories(o.directory, ec);
         statistics.open(o.directory + "/statistics.csv");
       }
-    const bool good = Utilities::MPI::logical_or(
-      Utilities::MPI::this_mpi_process(comm) == 0 ? statistics.good() : false,
-      comm);
+    const bool good =
+      Utilities::MPI::logical_or(Utilities::MPI::this_mpi_process(comm) == 0
+                                   ? statistics.good()
+                                   : false,
+                                 comm);
     require_input(good,
                   run_parameters.filename + ": Output/Directory",
                   o.directory,
@@ -52,47 +54,68 @@ namespace septa
                      bool         write_fields)
   {
     TimerOutput::Scope timer_scope(timer, "output");
-    ghosted = solution;
+    ghosted                     = solution;
     const unsigned int n_layers = run_parameters.layer_names.size();
 
     // Per-cell averages and per-layer extremes over quadrature points.
-    const unsigned int n_cells = triangulation.n_active_cells();
+    const unsigned int         n_cells = triangulation.n_active_cells();
     std::vector<Vector<float>> cell_fields(13, Vector<float>(n_cells));
-    const char *cell_names[13] = {"sigma_xx", "sigma_yy", "sigma_zz",
-                                  "sigma_xy", "sigma_xz", "sigma_yz",
-                                  "von_mises", "pressure", "J",
-                                  "E_1", "E_2", "E_3", "layer"};
-    Vector<float> rank(n_cells);
-    std::vector<double> J_min(n_layers, 1e300), J_max(n_layers, -1e300),
+    const char                *cell_names[13] = {"sigma_xx",
+                                                 "sigma_yy",
+                                                 "sigma_zz",
+                                                 "sigma_xy",
+                                                 "sigma_xz",
+                                                 "sigma_yz",
+                                                 "von_mises",
+                                                 "pressure",
+                                                 "J",
+                                                 "E_1",
+                                                 "E_2",
+                                                 "E_3",
+                                                 "layer"};
+    Vector<float>              rank(n_cells);
+    std::vector<double>        J_min(n_layers, 1e300), J_max(n_layers, -1e300),
       E_min(n_layers, 1e300), E_max(n_layers, -1e300);
 
-    FEValues<3> fv(mapping, fe, quadrature,
+    FEValues<3> fv(mapping,
+                   fe,
+                   quadrature,
                    update_values | update_gradients | update_JxW_values |
                      update_quadrature_points);
-    CellState s;
+    CellState   s;
     for (const auto &cell : dof_handler.active_cell_iterators())
       {
         if (!cell->is_locally_owned())
           continue;
         fv.reinit(cell);
-        evaluate_cell(cell, fv, ghosted, local_fields, s, nullptr, nullptr, time);
+        evaluate_cell(
+          cell, fv, ghosted, local_fields, s, nullptr, nullptr, time);
         AssertThrow(!s.inverted, ExcMessage("inverted element in output"));
-        const unsigned int l = cell->material_id();
-        const unsigned int c = cell->active_cell_index();
-        double             volume = 0;
+        const unsigned int  l      = cell->material_id();
+        const unsigned int  c      = cell->active_cell_index();
+        double              volume = 0;
         std::vector<double> sum(12, 0.0);
         for (unsigned int q = 0; q < quadrature.size(); ++q)
           {
             const SymmetricTensor<2, 3> sigma = s.tau[q] / s.J[q];
             const SymmetricTensor<2, 3> E =
-              0.5 * (symmetrize(transpose(s.F[q]) * s.F[q]) - unit_symmetric_tensor<3>());
-            const auto   e   = eigenvalues(E); // descending
-            const double JxW = fv.JxW(q);
-            const double vm  = std::sqrt(1.5) * deviator(sigma).norm();
-            const double vals[12] = {sigma[0][0], sigma[1][1], sigma[2][2],
-                                     sigma[0][1], sigma[0][2], sigma[1][2],
-                                     vm, -trace(sigma) / 3.0, s.J[q],
-                                     e[0], e[1], e[2]};
+              0.5 * (symmetrize(transpose(s.F[q]) * s.F[q]) -
+                     unit_symmetric_tensor<3>());
+            const auto   e        = eigenvalues(E); // descending
+            const double JxW      = fv.JxW(q);
+            const double vm       = std::sqrt(1.5) * deviator(sigma).norm();
+            const double vals[12] = {sigma[0][0],
+                                     sigma[1][1],
+                                     sigma[2][2],
+                                     sigma[0][1],
+                                     sigma[0][2],
+                                     sigma[1][2],
+                                     vm,
+                                     -trace(sigma) / 3.0,
+                                     s.J[q],
+                                     e[0],
+                                     e[1],
+                                     e[2]};
             for (unsigned int k = 0; k < 12; ++k)
               sum[k] += vals[k] * JxW;
             volume += JxW;
@@ -170,9 +193,9 @@ namespace septa
       data_out.add_data_vector(cell_fields[k], cell_names[k]);
     data_out.add_data_vector(rank, "mpi_rank");
     data_out.build_patches(mapping, fe.degree);
-    const std::string dir = run_parameters.output.directory + "/";
-    const std::string pvtu =
-      data_out.write_vtu_with_pvtu_record(dir, "solution", output_counter++, comm, 5);
+    const std::string dir  = run_parameters.output.directory + "/";
+    const std::string pvtu = data_out.write_vtu_with_pvtu_record(
+      dir, "solution", output_counter++, comm, 5);
     if (Utilities::MPI::this_mpi_process(comm) == 0)
       {
         pvd_records.emplace_back(time, pvtu);

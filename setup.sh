@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Install what septa needs from Debian 12 packages and build it (Release).
+# Used by both commands of the README and by .ci/run.
+set -euo pipefail
+cd "$(dirname "$0")"
+packages=(libdeal.ii-dev libvtk9-dev openmpi-bin cmake g++ make numdiff python3 clang-format)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y --no-install-recommends "${missing[@]}"
+fi
+cmake -S . -B build -DCMAKE_BUILD_TYPE=Release ${SEPTA_CMAKE_ARGS:-} > build.log 2>&1 || { cat build.log; exit 1; }
+cmake --build build -j"$(nproc)" >> build.log 2>&1 || { tail -50 build.log; exit 1; }
+echo "septa built: build/septa"

@@ -1,0 +1,394 @@
+#!/usr/bin/env python3
+"""septa verification tests.  Usage: run_test.py NAME --septa PATH --work DIR
+
+Each test runs septa on a case in tests/cases/ (with a few overridden lines),
+reads statistics.csv and compares numbers with closed-form solutions or
+published benchmarks.  References and tolerances are stated next to each
+check."""
+import argparse
+import math
+import os
+import re
+import subprocess
+import sys
+
+from septa_test import close, newton, run, ENV, HERE
+
+TESTS = {}
+
+
+def test(fn):
+    TESTS[fn.__name__] = fn
+    return fn
+
+
+# ---------------------------------------------------------------- uniaxial
+def uniaxial_compressible_nh(mu, nu, stretch):
+    """Nominal stress of W = mu/2 (I1-3) - mu ln J + lambda/2 (ln J)^2 in
+    uniaxial stress: lateral stress mu (lt^2-1) + lambda ln J = 0."""
+    lam = 2 * mu * nu / (1 - 2 * nu)
+    lt = newton(lambda x: mu * (x * x - 1) + lam * math.log(stretch * x * x),
+                lambda x: 2 * mu * x + 2 * lam / x, 1.0)
+    J = stretch * lt * lt
+    return (mu * (stretch ** 2 - 1) + lam * math.log(J)) / stretch
+
+
+def uniaxial_split_nh(mu, kappa, stretch):
+    """Nominal stress of W = mu/2 (I1bar-3) + kappa/4 (J^2-1-2 ln J) in
+    uniaxial stress.  tau_lat = -mu/3 J^(-2/3) (l^2-lt^2) + kappa/2 (J^2-1)
+    = 0 and tau_axial = 2 mu/3 J^(-2/3) (l^2-lt^2) + kappa/2 (J^2-1)."""
+    def lateral(lt):
+        J = stretch * lt * lt
+        return (-mu / 3 * J ** (-2 / 3) * (stretch ** 2 - lt * lt) +
+                kappa / 2 * (J * J - 1))
+    lt = newton(lateral, lambda x: (lateral(x + 1e-7) - lateral(x - 1e-7)) / 2e-7,
+                stretch ** -0.5)
+    J = stretch * lt * lt
+    tau = (2 * mu / 3 * J ** (-2 / 3) * (stretch ** 2 - lt * lt) +
+           kappa / 2 * (J * J - 1))
+    return tau / stretch
+
+
+@test
+def uniaxial_compressible(septa, work):
+    """Q1 displacement formulation, compressible neo-Hookean (mu = 1 kPa,
+    nu = 0.3), compressed to stretch 0.875 ... 0.5.  The deformation is
+    homogeneous, so the FE solution is exact: tolerance 1e-6 relative
+    (Newton and solver tolerance)."""
+    _, _, rows = run(septa, work, "uniaxial_compressible", "uniaxial.prm",
+                     "subsection Discretization\n set Polynomial degree = 1\n"
+                     " set Formulation = displacement\nend\n")
+    assert len(rows) == 5, "expected 4 load steps"
+    for r in rows[1:]:
+        l = 1 - 0.5 * r["time"]
+        close("P_zz at stretch %.3f (Pa)" % l, r["reaction_skin_z"] / 1e-6,
+              uniaxial_compressible_nh(1000, 0.3, l), rel=1e-6)
+
+
+@test
+def uniaxial_nearly_incompressible(septa, work):
+    """Q2-P1 mixed formulation, split neo-Hookean at nu = 0.4999 (kappa/mu =
+    5000).  Exact for the same kappa to 1e-6; within 0.1 % of the
+    incompressible P = mu (l - l^-2) (the difference is O(mu/kappa))."""
+    mu, nu = 1000.0, 0.4999
+    kappa = 2 * mu * (1 + nu) / (3 * (1 - 2 * nu))
+    _, _, rows = run(septa, work, "uniaxial_nearly_incompressible",
+                     "uniaxial.prm",
+                     "subsection Materials\n subsection solid\n"
+                     "  set Form = split\n  set Poisson ratio = 0.4999\n"
+                     " end\nend\nsubsection Linear solver\n set Solver = direct\nend\n")
+    assert len(rows) == 5
+    for r in rows[1:]:
+        l = 1 - 0.5 * r["time"]
+        P = r["reaction_skin_z"] / 1e-6
+        close("P_zz at stretch %.3f, same kappa" % l, P,
+              uniaxial_split_nh(mu, kappa, l), rel=1e-6)
+        close("P_zz at stretch %.3f, incompressible" % l, P,
+              mu * (l - l ** -2), rel=1e-3)
+        close("J_min at stretch %.3f" % l, r["J_min_solid"], 1.0, abs_=2e-3)
+
+
+@test
+def follower_pressure(septa, work):
+    """Block under follower pressure p on its top face, lateral faces free:
+    Cauchy stress sigma_zz = -p on the deformed face.  Split neo-Hookean
+    (mu = 1 kPa, nu = 0.45), p = 400 Pa: sigma_zz = mu J^(-5/3) (l^2 - lt^2)
+    with the lateral stress zero; reaction at the bottom = p * lt^2 * A0.
+    Exact for a homogeneous state: tolerance 1e-6."""
+    mu, nu, p = 1000.0, 0.45, 400.0
+    kappa = 2 * mu * (1 + nu) / (3 * (1 - 2 * nu))
+
+    def lateral_stretch(l):
+        f = lambda lt: (-mu / 3 * (l * lt * lt) ** (-2 / 3) * (l * l - lt * lt) +
+                        kappa / 2 * ((l * lt * lt) ** 2 - 1))
+        return newton(f, lambda x: (f(x + 1e-8) - f(x - 1e-8)) / 2e-8, 1.0)
+
+    def axial(l):
+        lt = lateral_stretch(l)
+        J = l * lt * lt
+        return mu * J ** (-5 / 3) * (l * l - lt * lt) + p
+
+    l = newton(axial, lambda x: (axial(x + 1e-8) - axial(x - 1e-8)) / 2e-8, 0.9)
+    lt = lateral_stretch(l)
+    base = open(os.path.join(HERE, "cases", "uniaxial.prm")).read()
+    # Replace the plate by the pressure load.
+    base = re.sub(r"set Names = .*", "set Names = sym x, sym y, bottom, press", base)
+    base = re.sub(r"  subsection plate.*?  end\n", "", base, flags=re.S)
+    overrides = """
+subsection Materials
+  subsection solid
+    set Form = split
+    set Poisson ratio = 0.45
+  end
+end
+subsection Loads
+  subsection press
+    set Type = pressure
+    set Boundary = skin
+    set Pressure = 400
+    set Follower = true
+  end
+end
+subsection Output
+  set Probe points = corner: 0.001, 0.001, 0.001
+end
+"""
+    _, _, rows = run(septa, work, "follower_pressure", None, base + overrides)
+    r = rows[-1]
+    close("top displacement (m)", r["u_corner_z"], (l - 1) * 1e-3, rel=1e-6)
+    close("lateral displacement (m)", r["u_corner_x"], (lt - 1) * 1e-3, rel=1e-6)
+    close("bottom reaction (N)", r["reaction_bone_z"], p * lt * lt * 1e-6, rel=1e-6)
+    # Dead pressure: nominal stress P_zz = -p.
+    _, _, rows = run(septa, work, "dead_pressure", None,
+                     base + overrides.replace("set Follower = true", "set Follower = false"))
+    close("dead load: bottom reaction (N)", rows[-1]["reaction_bone_z"], p * 1e-6,
+          rel=1e-6)
+
+
+# ------------------------------------------------------------------ Cook
+# Tip displacement (mm) of the deal.II code-gallery Cook membrane
+# (shared/reference/tissue.md).  The gallery's +-z constraint is never
+# applied (its face test reads the x coordinate), so its numbers are for a
+# 1 mm plate clamped on the left and free in z: cook.prm reproduces that.
+COOK_Q1 = {1: 5.15, 2: 8.72, 4: 12.02, 8: 13.61, 16: 14.13, 32: 14.28, 64: 14.32}
+COOK_Q2 = {1: 12.19, 2: 13.83, 4: 14.22, 8: 14.30, 16: 14.32, 32: 14.33, 64: 14.33}
+COOK_CONVERGED = 14.33
+
+
+def cook_tip(septa, work, degree, n, formulation="displacement"):
+    _, _, rows = run(septa, work, "cook_q%d_%d_%s" % (degree, n, formulation),
+                     "cook.prm",
+                     "subsection Discretization\n set Polynomial degree = %d\n"
+                     " set Formulation = %s\nend\n"
+                     "subsection Geometry\n set Elements per edge = %d\nend\n"
+                     % (degree, formulation, n))
+    close("reaction on the clamp (N)", rows[-1]["reaction_left_y"], -1.0, rel=1e-8)
+    return rows[-1]["u_tip_y"] * 1e3
+
+
+def cook_check(septa, work, sizes):
+    previous = None
+    for n in sizes:
+        for degree, table in ((1, COOK_Q1), (2, COOK_Q2)):
+            # The gallery prints two decimals: agreement to 0.006 mm is
+            # agreement with its rounding.
+            close("Cook Q%d, %d per edge, vs code gallery (mm)" % (degree, n),
+                  cook_tip(septa, work, degree, n), table[n], abs_=0.006)
+        u = cook_tip(septa, work, 2, n, "mixed")
+        if previous is not None:
+            # Mesh convergence: the change shrinks with refinement.
+            assert abs(u - COOK_CONVERGED) <= abs(previous - COOK_CONVERGED) + 0.006, \
+                "mixed Q2 does not converge: %g then %g" % (previous, u)
+        previous = u
+    close("Cook Q2-P1 mixed, %d per edge, vs converged (mm)" % sizes[-1], previous,
+          COOK_CONVERGED, rel=0.005)
+
+
+@test
+def cook_membrane(septa, work):
+    """Q1 and Q2 displacement formulation at 8 and 16 elements per edge
+    reproduce the published table; the Q2-P1 mixed formulation is within
+    0.5 % of the converged 14.33 mm at 16 elements per edge."""
+    cook_check(septa, work, [8, 16])
+
+
+@test
+def cook_membrane_convergence(septa, work):
+    """Long: the whole table from 1 to 32 elements per edge."""
+    cook_check(septa, work, [1, 2, 4, 8, 16, 32])
+
+
+# --------------------------------------------------------- step-44 block
+def step44_top(septa, work, refinement, ranks=1):
+    _, _, rows = run(septa, work, "step44_r%d_np%d" % (refinement, ranks),
+                     "step44_block.prm",
+                     "subsection Geometry\n set Global refinements = %d\nend\n"
+                     % (refinement - 1), ranks=ranks)
+    return -rows[-1]["u_top centre_z"] * 1e3
+
+
+@test
+def step44_block(septa, work):
+    """Reese-Wriggers-Reddy block at p/p0 = 100 (Q2-P1 mixed, nu = 0.4999):
+    the top-midpoint displacement at step-44 refinements 1, 2, 3 converges:
+    the change from 2 to 3 is below a third of the change from 1 to 2, and
+    below 2 % of the value."""
+    u = [step44_top(septa, work, r) for r in (1, 2, 3)]
+    print("  top-midpoint displacement (mm):", u)
+    d1, d2 = abs(u[1] - u[0]), abs(u[2] - u[1])
+    assert d2 < d1 / 3, "no convergence: changes %g then %g" % (d1, d2)
+    close("refinement 3 vs 2 (mm)", u[2], u[1], rel=0.02)
+
+
+# -------------------------------------------------------------------- MPI
+@test
+def mpi_ranks(septa, work):
+    """The default layered compression scenario (coarsened) on 1 and 3
+    ranks: every statistics column agrees to 1e-6 relative (Krylov
+    tolerance 1e-8, Newton tolerance 1e-8)."""
+    overrides = ("subsection Geometry\n set Lateral cells = 4, 4\n"
+                 " set Layer cells = 2, 2, 1\nend\n"
+                 "subsection Output\n set Every n steps = 0\nend\n"
+                 "subsection Time\n set End time = 0.5\nend\n")
+    base = os.path.join(HERE, "..", "params", "compression.prm")
+    text = open(base).read()
+    os.makedirs(os.path.join(work, "cases_tmp"), exist_ok=True)
+    results = []
+    for ranks in (1, 3):
+        _, _, rows = run(septa, work, "mpi_np%d" % ranks, None,
+                         text + overrides, ranks=ranks)
+        results.append(rows[-1])
+    a, b = results
+    checked = 0
+    for key in a:
+        if key in ("newton_iterations", "linear_iterations"):
+            continue
+        scale = max(abs(a[key]), abs(b[key]))
+        # Reactions on free faces are sums of round-off: compare them to
+        # the largest reaction instead.
+        floor = 1e-6 * max(abs(a["reaction_bone_z"]), 1e-30) if key.startswith("reaction") else 1e-12
+        if abs(a[key] - b[key]) > 1e-6 * scale + floor:
+            raise AssertionError("%s: %g on 1 rank, %g on 3" % (key, a[key], b[key]))
+        checked += 1
+    close("bone reaction, 3 ranks vs 1 (N)", b["reaction_bone_z"], a["reaction_bone_z"], rel=1e-6)
+    assert checked > 20, "too few columns compared"
+    print("  %d columns agree" % checked)
+
+
+# --------------------------------------------------------------- errors
+def expect_error(septa, work, name, prm_text, message, ranks=1, rc=1):
+    out = os.path.join(work, name)
+    os.makedirs(out, exist_ok=True)
+    prm = os.path.join(out, "input.prm")
+    open(prm, "w").write(prm_text)
+    cmd = [septa, prm]
+    if ranks > 1:
+        cmd = ["mpirun", "--allow-run-as-root", "--oversubscribe", "-np", str(ranks)] + cmd
+    p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                       env=ENV, timeout=120, text=True)
+    ok = p.returncode == rc and message in p.stdout
+    print("  %-28s np=%d rc=%d %s" % (name, ranks, p.returncode, "ok" if ok else "FAIL"))
+    if not ok:
+        raise AssertionError("%s: expected exit %d and '%s', got %d:\n%s" %
+                             (name, rc, message, p.returncode, p.stdout[-2000:]))
+    if ranks > 1:
+        # One message, not one per rank.
+        assert p.stdout.count("septa: input error") <= 1, p.stdout
+
+
+@test
+def bad_inputs(septa, work):
+    """Each bad input stops with exit code 1 and a message naming the file,
+    the parameter, the value and what is allowed; on 1 and 2 ranks."""
+    base = open(os.path.join(HERE, "..", "params", "compression.prm")).read()
+    cases = {
+        "unknown_material": (base.replace("set Model         = neo-Hookean\n    set Shear modulus = 800",
+                                          "set Model         = neo-Hookian\n    set Shear modulus = 800"),
+                             "neo-Hookian"),
+        "missing_mesh": (gmsh_geometry(base, "no/such/mesh.msh"), "no/such/mesh.msh"),
+        "negative_thickness": (base.replace("set Layer thicknesses  = 20, 15, 1.5",
+                                            "set Layer thicknesses  = 20, -15, 1.5"),
+                               "Layer thicknesses = '20, -15, 1.5' is not allowed: expected positive thicknesses"),
+        "unknown_parameter": (base.replace("set Lateral cells      = 8, 8",
+                                           "set Lateral cels      = 8, 8"),
+                              "Lateral cels"),
+        "unknown_boundary": (base.replace("set Boundary   = skin", "set Boundary   = skni"),
+                             "Loads/plate/Boundary = 'skni' is not allowed: expected a boundary of the mesh"),
+        "bad_load_curve": (base.replace("set Load curve = 0:0, 1:1", "set Load curve = 0:0, 1"),
+                           "Loads/plate/Load curve"),
+        "missing_material_section": (base.replace("subsection skin\n    set Model", "subsection skim\n    set Model"),
+                                     "skim"),
+    }
+    for name, (text, message) in cases.items():
+        for ranks in (1, 2):
+            expect_error(septa, work, name, text, message, ranks)
+    # A layer without cells: a Gmsh mesh whose tag map names a layer that
+    # no cell carries.
+    msh = os.path.join(work, "block.msh")
+    subprocess.run([sys.executable, os.path.join(HERE, "..", "meshes", "layered_block_msh.py"),
+                    "--output", msh, "--cells", "2", "2", "--layers", "1", "1"], check=True)
+    text = ("subsection Geometry\n set Type = gmsh\n set File = %s\n"
+            " set Layer tags = 1: muscle, 2: fat, 7: skin\n"
+            " set Boundary tags = 11: bone, 12: skin\nend\n"
+            "subsection Loads\n set Names = bone\n subsection bone\n"
+            "  set Type = displacement\n  set Boundary = bone\n end\nend\n" % msh)
+    for ranks in (1, 2):
+        expect_error(septa, work, "empty_layer", text, "layer 'skin'", ranks)
+    # Newton that cannot converge: a stretch that inverts the block stops
+    # with exit code 3 and a run marked incomplete.
+    text = base.replace("set Values     = -7.3e-3", "set Values     = -40e-3")
+    text += "subsection Time\n set Minimum step = 0.05\nend\nsubsection Output\n set Directory = %s\nend\n" % os.path.join(work, "diverge")
+    expect_error(septa, work, "diverging_newton", text, "could not be solved", 1, rc=3)
+    stats = open(os.path.join(work, "diverge", "statistics.csv")).read()
+    assert "# FAILED" in stats and "# completed" not in stats, "statistics.csv must say FAILED"
+
+
+# ----------------------------------------------------------------- Gmsh
+def gmsh_geometry(prm_text, msh):
+    """@prm_text with its Geometry section replaced by the Gmsh file @msh
+    (tags as written by meshes/layered_block_msh.py)."""
+    return re.sub(r"subsection Geometry.*?\nend\n",
+                  "subsection Geometry\n set Type = gmsh\n set Mesh scale = 1e-3\n"
+                  " set File = %s\n set Layer tags = 1: muscle, 2: fat, 3: skin\n"
+                  " set Boundary tags = 11: bone, 12: skin, 13: x-, 14: x+, 15: y-,"
+                  " 16: y+\nend\n" % msh, prm_text, count=1, flags=re.S)
+
+
+@test
+def gmsh_mesh(septa, work):
+    """The same layered block read from a Gmsh file (written by
+    meshes/layered_block_msh.py, physical tags for layers and boundaries)
+    gives the same statistics as the built-in generator, to 1e-6 (iterative
+    solver tolerance; the cells are numbered differently)."""
+    msh = os.path.join(work, "layered.msh")
+    subprocess.run([sys.executable, os.path.join(HERE, "..", "meshes", "layered_block_msh.py"),
+                    "--output", msh, "--cells", "4", "4", "--layers", "2", "2", "1"],
+                   check=True)
+    base = open(os.path.join(HERE, "..", "params", "compression.prm")).read()
+    common = ("subsection Output\n set Every n steps = 0\n set Write fields = false\nend\n"
+              "subsection Time\n set End time = 0.25\nend\n")
+    generated = base + common + ("subsection Geometry\n set Lateral cells = 4, 4\n"
+                                 " set Layer cells = 2, 2, 1\nend\n")
+    from_file = gmsh_geometry(base, msh) + common
+    _, _, a = run(septa, work, "gmsh_generated", None, generated)
+    _, _, b = run(septa, work, "gmsh_file", None, from_file)
+    for key in ("reaction_bone_z", "reaction_skin_z", "u_skin centre_z", "u_fat centre_z",
+                "J_min_fat", "E_max_skin"):
+        close(key, b[-1][key], a[-1][key], rel=1e-6, abs_=1e-15)
+
+
+# ------------------------------------------------------------ interface
+@test
+def command_line(septa, work):
+    """--help and --print-parameters work and the printed file is itself a
+    valid input (it runs)."""
+    p = subprocess.run([septa, "--help"], stdout=subprocess.PIPE, text=True, env=ENV)
+    assert p.returncode == 0 and "--print-parameters" in p.stdout
+    p = subprocess.run([septa, "--print-parameters"], stdout=subprocess.PIPE, text=True, env=ENV)
+    assert p.returncode == 0
+    for entry in ("Layer thicknesses", "Polynomial degree", "Preconditioner", "Probe points"):
+        assert entry in p.stdout, entry
+    p2 = subprocess.run([septa, "--no-such-option"], stdout=subprocess.PIPE,
+                        stderr=subprocess.STDOUT, text=True, env=ENV)
+    assert p2.returncode == 2 and "unknown option" in p2.stdout
+    # The defaults are a runnable scenario once the loads are meaningful.
+    text = p.stdout + ("subsection Geometry\n set Layer cells = 1, 1, 1\n set Lateral cells = 2, 2\nend\n"
+                       "subsection Time\n set End time = 0.1\nend\n")
+    _, _, rows = run(septa, work, "defaults", None, text)
+    assert len(rows) == 2
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("name", choices=sorted(TESTS))
+    parser.add_argument("--septa", required=True)
+    parser.add_argument("--work", required=True)
+    args = parser.parse_args()
+    os.makedirs(args.work, exist_ok=True)
+    print(TESTS[args.name].__doc__)
+    TESTS[args.name](os.path.abspath(args.septa), os.path.abspath(args.work))
+    print("PASSED", args.name)
+
+
+if __name__ == "__main__":
+    main()

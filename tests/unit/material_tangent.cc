@@ -1,0 +1,190 @@
+// Finite-difference check of every registered material (FEBio's
+// FETangentDiagnostic idea): at uniaxial, simple shear, equibiaxial and
+// general triaxial deformations, each rotated by a random rotation,
+//  - the Kirchhoff stress equals P F^T with P = dW/dF by central
+//    differences of the energy,
+//  - the spatial tangent Jc reproduces the central difference of tau:
+//    d tau = Jc : sym(l) + l tau + tau l^T, l = dF F^-1,
+//  - tau(Q F) = Q tau(F) Q^T (objectivity).
+// Relative errors must stay below 1e-6.  The volumetric part U(J) of split
+// materials is added as the solver adds it.
+#include <core/registry.h>
+#include <materials/material.h>
+
+#include <deal.II/base/mpi.h>
+
+#include <cmath>
+#include <iostream>
+#include <random>
+
+using namespace dealii;
+using namespace septa;
+
+namespace
+{
+  struct Total
+  {
+    double                W;
+    SymmetricTensor<2, 3> tau;
+    SymmetricTensor<4, 3> Jc;
+  };
+
+  Total
+  evaluate(const Material &m, const Tensor<2, 3> &F)
+  {
+    MaterialInput  in;
+    MaterialOutput out;
+    in.F = F;
+    m.evaluate(in, out);
+    const double J = determinant(F);
+    double       U, dU, d2U;
+    m.volumetric(J, U, dU, d2U);
+    const auto I = unit_symmetric_tensor<3>();
+    Total      t;
+    t.W   = out.energy + U;
+    t.tau = out.tau + J * dU * I;
+    t.Jc  = out.Jc +
+           J * dU * (outer_product(I, I) - 2.0 * identity_tensor<3>()) +
+           J * J * d2U * outer_product(I, I);
+    return t;
+  }
+
+  Tensor<2, 3>
+  random_rotation(std::mt19937 &rng)
+  {
+    std::normal_distribution<double> n;
+    double                           q[4], norm = 0;
+    for (double &v : q)
+      norm += (v = n(rng)) * v;
+    for (double &v : q)
+      v /= std::sqrt(norm);
+    const double w = q[0], x = q[1], y = q[2], z = q[3];
+    Tensor<2, 3> R;
+    R[0][0] = 1 - 2 * (y * y + z * z);
+    R[0][1] = 2 * (x * y - z * w);
+    R[0][2] = 2 * (x * z + y * w);
+    R[1][0] = 2 * (x * y + z * w);
+    R[1][1] = 1 - 2 * (x * x + z * z);
+    R[1][2] = 2 * (y * z - x * w);
+    R[2][0] = 2 * (x * z - y * w);
+    R[2][1] = 2 * (y * z + x * w);
+    R[2][2] = 1 - 2 * (x * x + y * y);
+    return R;
+  }
+
+  double
+  check(const Material &m, const Tensor<2, 3> &F, const std::string &what)
+  {
+    const Total  t   = evaluate(m, F);
+    const double h   = 1e-6;
+    double       err = 0;
+    // Stress from the energy.
+    Tensor<2, 3> P;
+    for (unsigned int i = 0; i < 3; ++i)
+      for (unsigned int j = 0; j < 3; ++j)
+        {
+          Tensor<2, 3> dF;
+          dF[i][j] = h;
+          P[i][j]  = (evaluate(m, F + dF).W - evaluate(m, F - dF).W) / (2 * h);
+        }
+    const Tensor<2, 3> tau_fd   = P * transpose(F);
+    const double       scale    = Tensor<2, 3>(t.tau).norm() + 1e-300;
+    const double       e_stress = (tau_fd - Tensor<2, 3>(t.tau)).norm() / scale;
+    // Tangent from the stress.
+    double             e_tangent = 0, tangent_scale = 0;
+    const Tensor<2, 3> F_inv = invert(F);
+    for (unsigned int i = 0; i < 3; ++i)
+      for (unsigned int j = 0; j < 3; ++j)
+        {
+          Tensor<2, 3> dF;
+          dF[i][j] = 1.0;
+          const Tensor<2, 3> dtau =
+            (Tensor<2, 3>(evaluate(m, F + h * dF).tau) -
+             Tensor<2, 3>(evaluate(m, F - h * dF).tau)) /
+            (2 * h);
+          const Tensor<2, 3> l   = dF * F_inv;
+          const Tensor<2, 3> tau = t.tau;
+          const Tensor<2, 3> model =
+            Tensor<2, 3>(t.Jc * symmetrize(l)) + l * tau + tau * transpose(l);
+          e_tangent     = std::max(e_tangent, (dtau - model).norm());
+          tangent_scale = std::max(tangent_scale, model.norm());
+        }
+    e_tangent /= tangent_scale + 1e-300;
+    err = std::max(e_stress, e_tangent);
+    std::cout << "  " << what << ": stress " << e_stress << ", tangent "
+              << e_tangent << (err < 1e-6 ? "  ok" : "  FAIL") << std::endl;
+    return err;
+  }
+} // namespace
+
+int
+main(int argc, char **argv)
+{
+  Utilities::MPI::MPI_InitFinalize mpi(argc, argv, 1);
+  std::mt19937                     rng(20261123);
+  // Variants beyond the defaults: (model, entry, value).
+  const std::vector<std::array<std::string, 3>> variants = {
+    {"neo-Hookean", "Form", "split"},
+    {"neo-Hookean", "Form", "compressible"},
+    {"neo-Hookean", "Poisson ratio", "0.4999"}};
+  std::vector<std::pair<std::string, std::unique_ptr<Material>>> materials;
+  for (const auto &entry : Registry<Material>::entries())
+    {
+      std::vector<std::pair<std::string, std::string>> settings = {{"", ""}};
+      for (const auto &v : variants)
+        if (v[0] == entry.first)
+          settings.push_back({v[1], v[2]});
+      for (const auto &s : settings)
+        {
+          ParameterHandler prm;
+          entry.second.declare_parameters(prm);
+          prm.set("Shear modulus", "1000");
+          if (!s.first.empty())
+            prm.set(s.first, s.second);
+          auto m = entry.second.create();
+          m->parse_parameters(prm, entry.first);
+          materials.emplace_back(
+            entry.first +
+              (s.first.empty() ? "" : " (" + s.first + " = " + s.second + ")"),
+            std::move(m));
+        }
+    }
+
+  const double                                      s = 1.3;
+  std::vector<std::pair<std::string, Tensor<2, 3>>> states;
+  Tensor<2, 3> F = unit_symmetric_tensor<3>();
+  F[0][0] = s, F[1][1] = F[2][2] = 1 / std::sqrt(s);
+  states.emplace_back("uniaxial", F);
+  F       = unit_symmetric_tensor<3>();
+  F[0][1] = 0.4;
+  states.emplace_back("simple shear", F);
+  F       = unit_symmetric_tensor<3>();
+  F[0][0] = F[1][1] = 1.2, F[2][2] = 0.75;
+  states.emplace_back("equibiaxial", F);
+  F = Tensor<2, 3>({{1.1, 0.2, 0.05}, {0.1, 0.9, 0.15}, {-0.05, 0.1, 1.2}});
+  states.emplace_back("triaxial", F);
+
+  double       worst    = 0;
+  unsigned int n_checks = 0;
+  for (const auto &[name, m] : materials)
+    {
+      std::cout << name << std::endl;
+      for (const auto &[what, F0] : states)
+        {
+          const Tensor<2, 3> Q = random_rotation(rng);
+          const Tensor<2, 3> F = Q * F0;
+          worst = std::max(worst, check(*m, F, what + " (rotated)"));
+          // Objectivity: tau(Q F) = Q tau(F) Q^T.
+          const Tensor<2, 3> a = evaluate(*m, F).tau;
+          const Tensor<2, 3> b =
+            Q * Tensor<2, 3>(evaluate(*m, F0).tau) * transpose(Q);
+          const double e = (a - b).norm() / (b.norm() + 1e-300);
+          std::cout << "  " << what << ": objectivity " << e << std::endl;
+          worst = std::max(worst, e);
+          n_checks += 2;
+        }
+    }
+  std::cout << n_checks << " checks, worst relative error " << worst
+            << std::endl;
+  return (worst < 1e-6 && n_checks > 0) ? 0 : 1;
+}
