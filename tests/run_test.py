@@ -317,7 +317,10 @@ def bad_inputs(septa, work):
     # Newton that cannot converge: a stretch that inverts the block stops
     # with exit code 3 and a run marked incomplete.
     text = base.replace("set Values     = -7.3e-3", "set Values     = -40e-3")
-    text += "subsection Time\n set Minimum step = 0.05\nend\nsubsection Output\n set Directory = %s\nend\n" % os.path.join(work, "diverge")
+    text += ("subsection Time\n set Minimum step = 0.05\nend\n"
+             "subsection Geometry\n set Lateral cells = 2, 2\n set Layer cells = 1, 1, 1\nend\n"
+             "subsection Linear solver\n set Solver = direct\nend\n"
+             "subsection Output\n set Directory = %s\nend\n" % os.path.join(work, "diverge"))
     expect_error(septa, work, "diverging_newton", text, "could not be solved", 1, rc=3)
     stats = open(os.path.join(work, "diverge", "statistics.csv")).read()
     assert "# FAILED" in stats and "# completed" not in stats, "statistics.csv must say FAILED"

@@ -9,6 +9,8 @@
 #include <deal.II/lac/dynamic_sparsity_pattern.h>
 #include <deal.II/lac/sparsity_tools.h>
 
+#include <sys/resource.h>
+
 #include <chrono>
 #include <cmath>
 #include <iomanip>
@@ -824,6 +826,8 @@ namespace septa
           }
         t += dt;
         ++step;
+        total_newton += newton_its;
+        total_linear += linear_its;
         const double elapsed = std::chrono::duration<double>(
                                  std::chrono::steady_clock::now() - start)
                                  .count();
@@ -848,5 +852,24 @@ namespace septa
     if (Utilities::MPI::this_mpi_process(comm) == 0)
       statistics << "# completed at t = " << t << std::endl;
     timer.print_summary();
+
+    // One machine-readable line for benchmark scripts.
+    struct rusage usage;
+    getrusage(RUSAGE_SELF, &usage);
+    const double peak_mb = usage.ru_maxrss / 1024.0; // kB on Linux
+    const auto   memory  = Utilities::MPI::min_max_avg(peak_mb, comm);
+    auto         times   = timer.get_summary_data(TimerOutput::total_wall_time);
+    pcout << "SUMMARY dofs=" << dof_handler.n_dofs()
+          << " ranks=" << Utilities::MPI::n_mpi_processes(comm)
+          << " steps=" << step << " newton=" << total_newton
+          << " linear=" << total_linear
+          << " assembly_s=" << times["assembly"] + times["residual"]
+          << " solve_s=" << times["solve"] << " output_s=" << times["output"]
+          << " wall_s="
+          << std::chrono::duration<double>(std::chrono::steady_clock::now() -
+                                           start)
+               .count()
+          << " peak_mb_max=" << memory.max << " peak_mb_avg=" << memory.avg
+          << std::endl;
   }
 } // namespace septa

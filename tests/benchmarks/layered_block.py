@@ -1,0 +1,78 @@
+#!/usr/bin/env python3
+"""Benchmark: the layered muscle/fat/skin block (params/compression.prm)
+compressed by 30 % at about 1e4, 1e5 and 1e6 unknowns (Q2-P1 mixed), on 1
+and 2 ranks.  Prints unknowns, wall time, Newton iterations, average Krylov
+iterations per solve, the time split and the peak memory per rank.
+
+  python3 tests/benchmarks/layered_block.py [--sizes 1e4 1e5] [--ranks 1 2]
+      [--septa build/septa] [--preconditioner gamg]
+
+Measures; asserts nothing.  1e6 unknowns need about an hour per run on 2
+cores."""
+import argparse
+import os
+import re
+import subprocess
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.join(HERE, "..", "..")
+# (lateral cells, cells per layer muscle/fat/skin): 3 (2nx+1)^2 (2nz+1) dofs.
+MESHES = {"1e4": ((8, 8), (3, 3, 1)), "1e5": ((16, 16), (7, 6, 2)),
+          "1e6": ((36, 36), (17, 14, 3))}
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--sizes", nargs="+", default=["1e4", "1e5", "1e6"])
+    p.add_argument("--ranks", nargs="+", type=int, default=[1, 2])
+    p.add_argument("--septa", default=os.path.join(ROOT, "build", "septa"))
+    p.add_argument("--preconditioner", default="gamg")
+    a = p.parse_args()
+    env = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1")
+    base = open(os.path.join(ROOT, "params", "compression.prm")).read()
+    print("%-5s %5s %9s %8s %6s %8s %9s %9s %8s %10s" % (
+        "size", "ranks", "unknowns", "wall_s", "newton", "kry/sol", "assemb_s",
+        "solve_s", "output_s", "peak_MB/rk"))
+    for size in a.sizes:
+        (nx, ny), layers = MESHES[size]
+        for ranks in a.ranks:
+            work = tempfile.mkdtemp(prefix="septa_bench_")
+            prm = os.path.join(work, "bench.prm")
+            open(prm, "w").write(base + """
+subsection Geometry
+  set Lateral cells = %d, %d
+  set Layer cells   = %d, %d, %d
+end
+subsection Loads
+  subsection plate
+    set Values = -10.95e-3
+  end
+end
+subsection Linear solver
+  set Preconditioner = %s
+end
+subsection Output
+  set Directory     = %s
+  set Every n steps = 0
+  set Write fields  = false
+end
+""" % (nx, ny, *layers, a.preconditioner, work))
+            cmd = ["mpirun", "--oversubscribe", "-np", str(ranks), a.septa, prm]
+            out = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                 text=True, env=env).stdout
+            m = re.search(r"SUMMARY (.*)", out)
+            if not m:
+                print("%-5s %5d  failed:\n%s" % (size, ranks, out[-1500:]))
+                continue
+            f = dict(kv.split("=") for kv in m.group(1).split())
+            newton = int(f["newton"])
+            print("%-5s %5d %9s %8.1f %6d %8.1f %9.1f %9.1f %8.1f %10.0f" % (
+                size, ranks, f["dofs"], float(f["wall_s"]), newton,
+                int(f["linear"]) / max(newton, 1), float(f["assembly_s"]),
+                float(f["solve_s"]), float(f["output_s"]), float(f["peak_mb_max"])),
+                flush=True)
+
+
+if __name__ == "__main__":
+    main()
