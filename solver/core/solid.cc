@@ -776,10 +776,11 @@ namespace septa
       reference_modulus = std::max(reference_modulus, m->shear_modulus());
     postprocess(0.0, 0.0, 0, 0, run_parameters.output.vtu);
 
-    const auto                &tp    = run_parameters.time;
-    double                     t     = 0.0;
-    double                     dt    = tp.initial_step;
-    unsigned int               step  = 0;
+    const auto                &tp           = run_parameters.time;
+    double                     t            = 0.0;
+    double                     dt           = tp.initial_step;
+    unsigned int               step         = 0;
+    unsigned int               total_newton = 0, total_linear = 0;
     const auto                 start = std::chrono::steady_clock::now();
     PETScWrappers::MPI::Vector old(locally_owned, comm);
     LocalFields                old_fields;
