@@ -34,6 +34,10 @@ namespace septa
 
   LinearSolver::~LinearSolver()
   {
+    if (ksp)
+      KSPDestroy(&ksp);
+    if (null_space)
+      MatNullSpaceDestroy(&null_space);
     if (blocked)
       MatDestroy(&blocked);
   }
@@ -129,37 +133,21 @@ namespace septa
   }
 
 
-  unsigned int
-  LinearSolver::solve(PETScWrappers::MPI::SparseMatrix &A,
-                      PETScWrappers::MPI::Vector       &x,
-                      const PETScWrappers::MPI::Vector &b,
-                      const bool                        symmetric)
+  void
+  LinearSolver::configure(const Mat mat, const bool cg, const bool fresh)
   {
-    KSP ksp;
-    check(KSPCreate(comm, &ksp), "KSPCreate");
-    Mat mat = static_cast<Mat>(A);
-    if (interleaved && parameters.solver != "direct" &&
-        parameters.preconditioner != "jacobi")
-      {
-        copy_with_block_size(mat);
-        mat = blocked;
-      }
+    if (!ksp)
+      check(KSPCreate(comm, &ksp), "KSPCreate");
     check(KSPSetOperators(ksp, mat, mat), "KSPSetOperators");
+    check(KSPSetReusePreconditioner(ksp, fresh ? PETSC_FALSE : PETSC_TRUE),
+          "KSPSetReusePreconditioner");
     PC pc;
     check(KSPGetPC(ksp, &pc), "KSPGetPC");
-
-    MatNullSpace null_space = nullptr;
-    if (parameters.solver == "direct")
-      {
-        check(KSPSetType(ksp, KSPPREONLY), "KSPSetType");
-        check(PCSetType(pc, PCLU), "PCSetType");
-        check(PCFactorSetMatSolverType(pc, MATSOLVERMUMPS),
-              "PCFactorSetMatSolverType (MUMPS)");
-      }
+    const bool direct = parameters.solver == "direct";
+    if (direct && !parameters.reuse)
+      check(KSPSetType(ksp, KSPPREONLY), "KSPSetType");
     else
       {
-        const bool cg = parameters.solver == "cg" ||
-                        (parameters.solver == "auto" && symmetric);
         check(KSPSetType(ksp, cg ? KSPCG : KSPGMRES), "KSPSetType");
         if (!cg)
           check(KSPGMRESSetRestart(ksp, 200), "KSPGMRESSetRestart");
@@ -169,10 +157,22 @@ namespace septa
                                PETSC_DEFAULT,
                                parameters.max_iterations),
               "KSPSetTolerances");
-        if (parameters.preconditioner == "gamg")
+      }
+    if (!fresh)
+      return;
+    if (direct)
+      {
+        // Cholesky for symmetric tangents is about 1.5x faster than LU.
+        check(PCSetType(pc, cg ? PCCHOLESKY : PCLU), "PCSetType");
+        check(PCFactorSetMatSolverType(pc, MATSOLVERMUMPS),
+              "PCFactorSetMatSolverType (MUMPS)");
+      }
+    else if (parameters.preconditioner == "gamg")
+      {
+        check(PCSetType(pc, PCGAMG), "PCSetType (GAMG)");
+        if (!modes.empty())
           {
-            check(PCSetType(pc, PCGAMG), "PCSetType (GAMG)");
-            if (!modes.empty())
+            if (!null_space)
               {
                 std::vector<Vec> vecs;
                 for (auto &m : modes)
@@ -180,34 +180,68 @@ namespace septa
                 check(MatNullSpaceCreate(
                         comm, PETSC_FALSE, 6, vecs.data(), &null_space),
                       "MatNullSpaceCreate");
-                check(MatSetNearNullSpace(mat, null_space),
-                      "MatSetNearNullSpace");
               }
+            check(MatSetNearNullSpace(mat, null_space), "MatSetNearNullSpace");
           }
-        else if (parameters.preconditioner == "boomeramg")
-          {
-            check(PCSetType(pc, PCHYPRE), "PCSetType (hypre)");
-            check(PCHYPRESetType(pc, "boomeramg"), "PCHYPRESetType");
-          }
-        else
-          check(PCSetType(pc, PCJACOBI), "PCSetType (Jacobi)");
       }
+    else if (parameters.preconditioner == "boomeramg")
+      {
+        check(PCSetType(pc, PCHYPRE), "PCSetType (hypre)");
+        check(PCHYPRESetType(pc, "boomeramg"), "PCHYPRESetType");
+      }
+    else
+      check(PCSetType(pc, PCJACOBI), "PCSetType (Jacobi)");
     check(KSPSetFromOptions(ksp), "KSPSetFromOptions");
+  }
 
-    const PetscErrorCode ierr =
-      KSPSolve(ksp, static_cast<const Vec &>(b), static_cast<Vec>(x));
-    KSPConvergedReason reason;
-    PetscInt           its = 0;
-    KSPGetConvergedReason(ksp, &reason);
-    KSPGetIterationNumber(ksp, &its);
-    if (null_space)
-      MatNullSpaceDestroy(&null_space);
-    KSPDestroy(&ksp);
-    if (ierr != 0 || reason < 0)
-      throw SolveError("linear solver '" + parameters.solver + "' with '" +
-                       parameters.preconditioner + "' failed (PETSc reason " +
-                       std::to_string(static_cast<int>(reason)) + ", " +
-                       std::to_string(its) + " iterations)");
-    return parameters.solver == "direct" ? 1 : static_cast<unsigned int>(its);
+
+  unsigned int
+  LinearSolver::solve(PETScWrappers::MPI::SparseMatrix &A,
+                      PETScWrappers::MPI::Vector       &x,
+                      const PETScWrappers::MPI::Vector &b,
+                      const bool                        symmetric)
+  {
+    Mat mat = static_cast<Mat>(A);
+    if (interleaved && parameters.solver != "direct" &&
+        parameters.preconditioner != "jacobi")
+      {
+        copy_with_block_size(mat);
+        mat = blocked;
+      }
+    const bool cg_wanted =
+      parameters.solver == "cg" ||
+      ((parameters.solver == "auto" || parameters.solver == "direct") &&
+       symmetric);
+    PetscInt           its    = 0;
+    KSPConvergedReason reason = KSP_CONVERGED_ITERATING;
+    // First attempt: reuse the last preconditioner if it is still good;
+    // on failure, a fresh preconditioner and GMRES (which does not need a
+    // positive definite preconditioner).
+    for (unsigned int attempt = 0; attempt < 2; ++attempt)
+      {
+        const bool fresh = attempt > 0 || !reuse_next;
+        const bool cg    = cg_wanted && attempt == 0;
+        configure(mat, cg, fresh);
+        const Vec &bv             = b;
+        const Vec &xv             = x;
+        x                         = 0;
+        const PetscErrorCode ierr = KSPSolve(ksp, bv, xv);
+        KSPGetConvergedReason(ksp, &reason);
+        KSPGetIterationNumber(ksp, &its);
+        if (ierr == 0 && reason > 0)
+          {
+            if (fresh)
+              fresh_iterations = its;
+            reuse_next = parameters.reuse &&
+                         its <= std::max<double>(parameters.reuse_iterations,
+                                                 1.5 * fresh_iterations);
+            return std::max<PetscInt>(its, 1);
+          }
+        reuse_next = false;
+      }
+    throw SolveError("linear solver '" + parameters.solver + "' with '" +
+                     parameters.preconditioner + "' failed (PETSc reason " +
+                     std::to_string(static_cast<int>(reason)) + ", " +
+                     std::to_string(its) + " iterations)");
   }
 } // namespace septa

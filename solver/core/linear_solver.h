@@ -5,6 +5,7 @@
 #include <deal.II/lac/petsc_sparse_matrix.h>
 #include <deal.II/lac/petsc_vector.h>
 
+#include <petscksp.h>
 #include <petscmat.h>
 
 #include <vector>
@@ -21,6 +22,13 @@ namespace septa
    * - direct: MUMPS LU.
    * Extra options go through the PETSc options database so that a user can
    * tune any of them from the .prm file.
+   *
+   * With 'Reuse preconditioner' the factorisation or AMG hierarchy of an
+   * earlier tangent preconditions the Krylov solves of later Newton
+   * iterations (the tangent changes little between them); it is rebuilt
+   * when a solve needs more than max('Reuse iterations', 1.5 x the count
+   * right after the last rebuild) iterations, or fails.  Each solve still
+   * reaches the Krylov tolerance, so Newton stays a full Newton method.
    */
   class LinearSolver
   {
@@ -47,6 +55,16 @@ namespace septa
   private:
     void
     copy_with_block_size(const Mat A);
+
+    /// Set up the persistent KSP for @p mat; @p fresh rebuilds the
+    /// preconditioner (factorisation or AMG hierarchy).
+    void
+    configure(const Mat mat, const bool cg, const bool fresh);
+
+    KSP          ksp              = nullptr;
+    MatNullSpace null_space       = nullptr;
+    bool         reuse_next       = false;
+    PetscInt     fresh_iterations = 0;
 
     LinearSolverParameters                          parameters;
     bool                                            interleaved = false;

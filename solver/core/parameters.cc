@@ -178,6 +178,22 @@ namespace septa
                       "2000",
                       Patterns::Integer(1),
                       "Krylov iterations before the solve counts as failed.");
+    prm.declare_entry("Reuse preconditioner",
+                      "false",
+                      Patterns::Bool(),
+                      "Keep the factorisation (direct) or AMG hierarchy of an "
+                      "earlier tangent as preconditioner while solves stay "
+                      "cheap; 'direct' then runs CG/GMRES preconditioned by "
+                      "the MUMPS factors. Pays off when the tangent changes "
+                      "little between Newton iterations (compressible, "
+                      "moderate strains); at nu -> 0.5 it costs more "
+                      "Krylov iterations than it saves.");
+    prm.declare_entry("Reuse iterations",
+                      "30",
+                      Patterns::Integer(1),
+                      "Rebuild the reused preconditioner when a solve takes "
+                      "more than this many iterations (and more than 1.5x "
+                      "the count right after the last rebuild).");
     prm.declare_entry("PETSc options",
                       "",
                       Patterns::Anything(),
@@ -380,12 +396,14 @@ namespace septa
       prm.leave_subsection();
 
       prm.enter_subsection("Linear solver");
-      auto &ls          = run.linear_solver;
-      ls.solver         = prm.get("Solver");
-      ls.preconditioner = prm.get("Preconditioner");
-      ls.tolerance      = prm.get_double("Tolerance");
-      ls.max_iterations = prm.get_integer("Max iterations");
-      ls.petsc_options  = prm.get("PETSc options");
+      auto &ls            = run.linear_solver;
+      ls.solver           = prm.get("Solver");
+      ls.preconditioner   = prm.get("Preconditioner");
+      ls.tolerance        = prm.get_double("Tolerance");
+      ls.max_iterations   = prm.get_integer("Max iterations");
+      ls.petsc_options    = prm.get("PETSc options");
+      ls.reuse            = prm.get_bool("Reuse preconditioner");
+      ls.reuse_iterations = prm.get_integer("Reuse iterations");
       prm.leave_subsection();
 
       prm.enter_subsection("Output");

@@ -52,6 +52,8 @@ namespace septa
     double       tolerance      = 1e-8;
     unsigned int max_iterations = 2000;
     std::string  petsc_options;
+    bool         reuse            = false;
+    unsigned int reuse_iterations = 30;
   };
 
   struct OutputParameters
