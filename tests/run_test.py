@@ -145,6 +145,40 @@ end
           rel=1e-6)
 
 
+@test
+def gravity(septa, work):
+    """1 mm cube (density 1000 kg/m^3) on a roller bottom under gravity
+    -9.81 m/s^2 along z: the bottom reaction equals the weight
+    rho g V = 9.81e-6 N (equilibrium; tolerance 1e-8 relative)."""
+    base = open(os.path.join(HERE, "cases", "uniaxial.prm")).read()
+    base = re.sub(r"set Names = .*", "set Names = sym x, sym y, bottom, weight", base)
+    base = re.sub(r"  subsection plate.*?  end\n",
+                  "  subsection weight\n    set Type = gravity\n"
+                  "    set Acceleration = 0, 0, -9.81\n  end\n", base, flags=re.S)
+    _, _, rows = run(septa, work, "gravity", None, base)
+    close("bottom reaction (N)", rows[-1]["reaction_bone_z"], 1000 * 9.81 * 1e-9, rel=1e-8)
+
+
+@test
+def scenarios(septa, work):
+    """Every scenario in params/ runs (coarsened, first quarter of the load)
+    and gives a number that could fail: the applicator pushes the skin
+    centre down, gravity along -x moves it towards -x, the plate moves the
+    skin to its prescribed displacement."""
+    checks = {"compression.prm": ("u_skin centre_z", lambda v: abs(v + 0.25 * 7.3e-3) < 1e-9),
+              "applicator_disc.prm": ("u_skin centre_z", lambda v: v < -1e-5),
+              "gravity_sag.prm": ("u_skin centre_x", lambda v: v < -1e-6)}
+    for name, (column, ok) in checks.items():
+        text = open(os.path.join(HERE, "..", "params", name)).read()
+        text += ("subsection Geometry\n set Lateral cells = 4, 4\n set Layer cells = 2, 2, 1\nend\n"
+                 "subsection Time\n set End time = 0.25\n set Initial step = 0.25\nend\n"
+                 "subsection Output\n set Every n steps = 0\nend\n")
+        _, _, rows = run(septa, work, name.replace(".prm", ""), None, text)
+        value = rows[-1][column]
+        print("  %-22s %s = %g" % (name, column, value))
+        assert ok(value), "%s: %s = %g" % (name, column, value)
+
+
 # ------------------------------------------------------------------ Cook
 # Tip displacement (mm) of the deal.II code-gallery Cook membrane
 # (shared/reference/tissue.md).  The gallery's +-z constraint is never

@@ -134,7 +134,10 @@ namespace septa
 
 
   void
-  LinearSolver::configure(const Mat mat, const bool cg, const bool fresh)
+  LinearSolver::configure(const Mat  mat,
+                          const bool cg,
+                          const bool fresh,
+                          const bool force_direct)
   {
     if (!ksp)
       check(KSPCreate(comm, &ksp), "KSPCreate");
@@ -143,8 +146,8 @@ namespace septa
           "KSPSetReusePreconditioner");
     PC pc;
     check(KSPGetPC(ksp, &pc), "KSPGetPC");
-    const bool direct = parameters.solver == "direct";
-    if (direct && !parameters.reuse)
+    const bool direct = parameters.solver == "direct" || force_direct;
+    if (direct && (!parameters.reuse || force_direct))
       check(KSPSetType(ksp, KSPPREONLY), "KSPSetType");
     else
       {
@@ -215,13 +218,17 @@ namespace septa
     PetscInt           its    = 0;
     KSPConvergedReason reason = KSP_CONVERGED_ITERATING;
     // First attempt: reuse the last preconditioner if it is still good;
-    // on failure, a fresh preconditioner and GMRES (which does not need a
-    // positive definite preconditioner).
+    // on failure, a MUMPS LU factorisation of this tangent, which does not
+    // depend on the AMG hierarchy or on a positive definite preconditioner
+    // (AMG can break down on the non-symmetric tangents of follower loads).
     for (unsigned int attempt = 0; attempt < 2; ++attempt)
       {
         const bool fresh = attempt > 0 || !reuse_next;
         const bool cg    = cg_wanted && attempt == 0;
-        configure(mat, cg, fresh);
+        configure(attempt == 0 ? mat : static_cast<Mat>(A),
+                  cg,
+                  fresh,
+                  attempt > 0);
         const Vec &bv             = b;
         const Vec &xv             = x;
         x                         = 0;
@@ -230,6 +237,15 @@ namespace septa
         KSPGetIterationNumber(ksp, &its);
         if (ierr == 0 && reason > 0)
           {
+            if (attempt > 0)
+              {
+                // Back to the configured method (and preconditioner type)
+                // at the next solve.
+                KSPDestroy(&ksp);
+                ksp        = nullptr;
+                reuse_next = false;
+                return 1;
+              }
             if (fresh)
               fresh_iterations = its;
             reuse_next = parameters.reuse &&

@@ -59,7 +59,10 @@ namespace septa
     /// Set up the persistent KSP for @p mat; @p fresh rebuilds the
     /// preconditioner (factorisation or AMG hierarchy).
     void
-    configure(const Mat mat, const bool cg, const bool fresh);
+    configure(const Mat  mat,
+              const bool cg,
+              const bool fresh,
+              const bool force_direct);
 
     KSP          ksp              = nullptr;
     MatNullSpace null_space       = nullptr;
