@@ -3,7 +3,8 @@
 # Used by both commands of the README and by .ci/run.
 set -euo pipefail
 cd "$(dirname "$0")"
-packages=(libdeal.ii-dev libvtk9-dev openmpi-bin cmake g++ make numdiff python3 clang-format)
+packages=(libdeal.ii-dev libvtk9-dev python3-vtk9 openmpi-bin cmake g++ make numdiff python3
+  clang-format)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

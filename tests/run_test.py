@@ -179,6 +179,45 @@ def scenarios(septa, work):
         assert ok(value), "%s: %s = %g" % (name, column, value)
 
 
+@test
+def vtk_output(septa, work):
+    """The written PVD/PVTU series read back with VTK (the library ParaView
+    uses), on 2 ranks: every documented field is there, the skin top moved
+    exactly by the prescribed plate displacement, both ranks and all three
+    layers appear, J of the cell averages lies within the per-layer extremes
+    of statistics.csv."""
+    text = open(os.path.join(HERE, "..", "params", "compression.prm")).read()
+    text += ("subsection Geometry\n set Lateral cells = 4, 4\n set Layer cells = 2, 2, 1\nend\n"
+             "subsection Time\n set End time = 0.5\nend\n")
+    _, _, rows = run(septa, work, "vtk", None, text, ranks=2)
+    out = os.path.join(work, "vtk")
+    p = subprocess.run(["/usr/bin/python3", os.path.join(HERE, "read_vtk.py"),
+                        os.path.join(out, "solution.pvd")],
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    assert p.returncode == 0, p.stdout
+    import json
+    data = json.loads(p.stdout)
+    close("last time in the .pvd", data["times"][-1], 0.5, abs_=1e-12)
+    assert len(data["times"]) == 3, data["times"]
+    # deal.II writes per-cell values as point data of the output patches.
+    fields = {k: ([v["min"][0], v["max"][0]] if isinstance(v, dict) else v)
+              for k, v in list(data["point_arrays"].items()) + list(data["cell_arrays"].items())}
+    for name in ("sigma_xx", "sigma_yy", "sigma_zz", "sigma_xy", "sigma_xz", "sigma_yz",
+                 "von_mises", "pressure", "J", "E_1", "E_2", "E_3", "layer", "mpi_rank"):
+        assert name in fields, "missing field " + name
+    u = data["point_arrays"]["displacement"]
+    assert u["components"] == 3
+    # VTU stores float32: relative precision 6e-8.
+    close("largest downward displacement (m)", u["min"][2], -0.5 * 7.3e-3, rel=1e-6)
+    assert fields["mpi_rank"] == [0.0, 1.0], fields["mpi_rank"]
+    assert fields["layer"] == [0.0, 2.0], fields["layer"]
+    J = fields["J"]
+    J_min = min(rows[-1]["J_min_" + l] for l in ("muscle", "fat", "skin"))
+    J_max = max(rows[-1]["J_max_" + l] for l in ("muscle", "fat", "skin"))
+    assert J_min - 1e-6 <= J[0] <= J[1] <= J_max + 1e-6, (J, J_min, J_max)
+    assert fields["von_mises"][1] > 0
+
+
 # ------------------------------------------------------------------ Cook
 # Tip displacement (mm) of the deal.II code-gallery Cook membrane
 # (shared/reference/tissue.md).  The gallery's +-z constraint is never
