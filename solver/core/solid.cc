@@ -774,6 +774,10 @@ namespace septa
     update_dirichlet(0.0);
     for (const auto &m : run_parameters.materials)
       reference_modulus = std::max(reference_modulus, m->shear_modulus());
+    assemble(ghosted,
+             local_fields,
+             0.0,
+             false); // reactions of the initial state
     postprocess(0.0, 0.0, 0, 0, run_parameters.output.vtu);
 
     const auto                &tp           = run_parameters.time;

@@ -132,6 +132,8 @@ namespace septa
                unsigned int &linear_its);
     void
     write_statistics_header();
+    /// Write a statistics row (and fields); full_residual must hold the
+    /// residual of the current solution.
     void
     postprocess(const double time,
                 const double dt,

@@ -135,8 +135,9 @@ namespace septa
     Utilities::MPI::max(E_max, comm, E_max);
 
     // Reaction force on each named boundary: sum of f_int - f_ext over its
-    // dofs, i.e. the force the support exerts on the body (N).
-    assemble(ghosted, local_fields, time, false);
+    // dofs, i.e. the force the support exerts on the body (N).  The caller
+    // guarantees that full_residual belongs to this state: Newton's last
+    // residual evaluation is at the converged solution.
     std::vector<double> reactions;
     for (const auto &[name, dofs] : boundary_dofs)
       {
