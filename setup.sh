@@ -3,8 +3,14 @@
 # Used by both commands of the README and by .ci/run.
 set -euo pipefail
 cd "$(dirname "$0")"
-packages=(libdeal.ii-dev libvtk9-dev python3-vtk9 openmpi-bin cmake g++ make numdiff python3
-  clang-format)
+# libopenblas0-serial replaces the reference BLAS under MUMPS's dense fronts (several times
+# faster factorisations); serial because parallelism comes from MPI ranks.
+# python3-paraview brings ParaView's Python scripting and VTK's Python modules (import vtk) for
+# postprocess/ and the real-client tests; it conflicts with python3-vtk9 (and so with libvtk9-dev,
+# which septa does not link), so those two are not installed.  xvfb: ParaView renders into a
+# virtual X display on headless machines.
+packages=(libdeal.ii-dev python3-paraview xvfb xauth libopenblas0-serial openmpi-bin cmake g++ make
+  numdiff python3 clang-format)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

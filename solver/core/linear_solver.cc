@@ -146,7 +146,7 @@ namespace septa
           "KSPSetReusePreconditioner");
     PC pc;
     check(KSPGetPC(ksp, &pc), "KSPGetPC");
-    const bool direct = parameters.solver == "direct" || force_direct;
+    const bool direct = use_direct || force_direct;
     if (direct && (!parameters.reuse || force_direct))
       check(KSPSetType(ksp, KSPPREONLY), "KSPSetType");
     else
@@ -205,16 +205,17 @@ namespace septa
                       const bool                        symmetric)
   {
     Mat mat = static_cast<Mat>(A);
-    if (interleaved && parameters.solver != "direct" &&
-        parameters.preconditioner != "jacobi")
+    use_direct =
+      parameters.solver == "direct" ||
+      (parameters.solver == "auto" && A.m() <= parameters.direct_limit);
+    if (interleaved && !use_direct && parameters.preconditioner != "jacobi")
       {
         copy_with_block_size(mat);
         mat = blocked;
       }
     const bool cg_wanted =
       parameters.solver == "cg" ||
-      ((parameters.solver == "auto" || parameters.solver == "direct") &&
-       symmetric);
+      ((parameters.solver == "auto" || use_direct) && symmetric);
     PetscInt           its    = 0;
     KSPConvergedReason reason = KSP_CONVERGED_ITERATING;
     // First attempt: reuse the last preconditioner if it is still good;

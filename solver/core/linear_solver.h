@@ -19,7 +19,8 @@ namespace septa
    *   set to the six rigid-body modes of the mesh (Vanek, Mandel, Brezina
    *   1996), the standard choice for elasticity.
    * - cg/gmres with BoomerAMG (hypre).
-   * - direct: MUMPS LU.
+   * - direct: MUMPS (Cholesky for symmetric tangents, else LU).
+   * - auto: direct up to a number of unknowns, Krylov + AMG above.
    * Extra options go through the PETSc options database so that a user can
    * tune any of them from the .prm file.
    *
@@ -64,10 +65,12 @@ namespace septa
               const bool fresh,
               const bool force_direct);
 
-    KSP          ksp              = nullptr;
-    MatNullSpace null_space       = nullptr;
-    bool         reuse_next       = false;
-    PetscInt     fresh_iterations = 0;
+    KSP          ksp        = nullptr;
+    MatNullSpace null_space = nullptr;
+    bool         reuse_next = false;
+    /// MUMPS for this system: Solver = direct, or auto below the limit.
+    bool     use_direct       = false;
+    PetscInt fresh_iterations = 0;
 
     LinearSolverParameters                          parameters;
     bool                                            interleaved = false;

@@ -162,8 +162,18 @@ namespace septa
                       "auto",
                       Patterns::Selection("auto|cg|gmres|direct"),
                       "'cg' (symmetric tangent), 'gmres', 'direct' (MUMPS "
-                      "LU), or 'auto': cg unless a follower load makes the "
-                      "tangent non-symmetric, then gmres.");
+                      "Cholesky, LU if the tangent is non-symmetric), or "
+                      "'auto': direct up to 'Direct solver limit' unknowns, "
+                      "above it cg (gmres if a follower load makes the "
+                      "tangent non-symmetric) with the preconditioner below.");
+    prm.declare_entry("Direct solver limit",
+                      "200000",
+                      Patterns::Integer(0),
+                      "Largest number of unknowns that 'auto' solves with "
+                      "MUMPS.  Nearly incompressible tangents are hard for "
+                      "AMG; a factorisation is then faster while its memory "
+                      "(about 1.9 GB at 1e5 Q2 unknowns, growing like "
+                      "n^(4/3)) fits.");
     prm.declare_entry("Preconditioner",
                       "gamg",
                       Patterns::Selection("gamg|boomeramg|jacobi"),
@@ -404,6 +414,7 @@ namespace septa
       ls.petsc_options    = prm.get("PETSc options");
       ls.reuse            = prm.get_bool("Reuse preconditioner");
       ls.reuse_iterations = prm.get_integer("Reuse iterations");
+      ls.direct_limit     = prm.get_integer("Direct solver limit");
       prm.leave_subsection();
 
       prm.enter_subsection("Output");

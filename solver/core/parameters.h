@@ -54,6 +54,8 @@ namespace septa
     std::string  petsc_options;
     bool         reuse            = false;
     unsigned int reuse_iterations = 30;
+    /// 'auto' uses MUMPS up to this many unknowns.
+    unsigned long long direct_limit = 200000;
   };
 
   struct OutputParameters
