@@ -55,7 +55,10 @@ namespace
     std::normal_distribution<double> n;
     double                           q[4], norm = 0;
     for (double &v : q)
-      norm += (v = n(rng)) * v;
+      {
+        v = n(rng);
+        norm += v * v;
+      }
     for (double &v : q)
       v /= std::sqrt(norm);
     const double w = q[0], x = q[1], y = q[2], z = q[3];
@@ -122,11 +125,19 @@ main(int argc, char **argv)
 {
   Utilities::MPI::MPI_InitFinalize mpi(argc, argv, 1);
   std::mt19937                     rng(20261123);
-  // Variants beyond the defaults: (model, entry, value).
+  // Variants beyond the defaults: (model, entry, value); several entries
+  // are separated by '|' in both.
   const std::vector<std::array<std::string, 3>> variants = {
-    {"neo-Hookean", "Form", "split"},
-    {"neo-Hookean", "Form", "compressible"},
-    {"neo-Hookean", "Poisson ratio", "0.4999"}};
+    {{"neo-Hookean", "Form", "split"}},
+    {{"neo-Hookean", "Form", "compressible"}},
+    {{"neo-Hookean", "Poisson ratio", "0.4999"}},
+    {{"Mooney-Rivlin", "C01", "300"}},
+    {{"Mooney-Rivlin", "C01", "-100"}},
+    {{"Yeoh", "C20", "400"}},
+    {{"Yeoh", "C30", "-50"}},
+    // Ogden's three-term fit of Treloar's rubber data (Ogden 1972).
+    {{"Ogden", "Moduli|Exponents", "630e3, 1.2e3, -10e3|1.3, 5, -2"}},
+    {{"Ogden", "Moduli|Exponents", "-400|-3"}}};
   std::vector<std::pair<std::string, std::unique_ptr<Material>>> materials;
   for (const auto &entry : Registry<Material>::entries())
     {
@@ -138,9 +149,18 @@ main(int argc, char **argv)
         {
           ParameterHandler prm;
           entry.second.declare_parameters(prm);
-          prm.set("Shear modulus", "1000");
-          if (!s.first.empty())
-            prm.set(s.first, s.second);
+          // Materials without a 'Shear modulus' entry keep their defaults.
+          try
+            {
+              prm.set("Shear modulus", "1000");
+            }
+          catch (const ExceptionBase &)
+            {
+            }
+          const auto keys   = Utilities::split_string_list(s.first, '|');
+          const auto values = Utilities::split_string_list(s.second, '|');
+          for (unsigned int k = 0; k < keys.size() && !s.first.empty(); ++k)
+            prm.set(keys[k], values[k]);
           auto m = entry.second.create();
           m->parse_parameters(prm, entry.first);
           materials.emplace_back(
