@@ -134,6 +134,7 @@ main(int argc, char **argv)
     {{"Mooney-Rivlin", "C01", "300"}},
     {{"Mooney-Rivlin", "C01", "-100"}},
     {{"Yeoh", "C20", "400"}},
+    {{"Hendriks", "c0|c1", "500|2000"}},
     {{"Yeoh", "C30", "-50"}},
     // Ogden's three-term fit of Treloar's rubber data (Ogden 1972).
     {{"Ogden", "Moduli|Exponents", "630e3, 1.2e3, -10e3|1.3, 5, -2"}},
