@@ -175,6 +175,42 @@ def hyperelastic_uniaxial(septa, work):
 
 
 @test
+def material_presets(septa, work):
+    """Every preset in params/materials/ is included into a layer and
+    compressed by 1e-4 in uniaxial stress: the nominal stress equals
+    -E eps with E = 9 kappa mu0 / (3 kappa + mu0), mu0 the small-strain
+    shear modulus stated in the preset's '# mu0 = ... Pa' line (computed
+    by hand from the published parameters) and kappa from its bulk modulus
+    or Poisson ratio.  Tolerance 1e-3: the nonlinear terms are O(eps) =
+    1e-4.  Catches unit slips (kPa for Pa) and wrong parameter names."""
+    folder = os.path.join(ROOT, "params", "materials")
+    presets = sorted(f for f in os.listdir(folder) if f.endswith(".prm"))
+    assert len(presets) >= 6, presets
+    base = re.sub(r"subsection Materials.*?\nend\n", "",
+                  open(os.path.join(HERE, "cases", "uniaxial.prm")).read(), flags=re.S)
+    eps = 1e-4
+    for name in presets:
+        text = open(os.path.join(folder, name)).read()
+        m = re.search(r"^# mu0 = ([0-9.eE+-]+) Pa", text, flags=re.M)
+        assert m, name + ": no '# mu0 = ... Pa' line"
+        mu0 = float(m.group(1))
+        k = re.search(r"^set Bulk modulus\s*=\s*(\S+)", text, flags=re.M)
+        nu = re.search(r"^set Poisson ratio\s*=\s*(\S+)", text, flags=re.M)
+        assert k or nu, name + ": neither bulk modulus nor Poisson ratio"
+        kappa = float(k.group(1)) if k else \
+            2 * mu0 * (1 + float(nu.group(1))) / (3 * (1 - 2 * float(nu.group(1))))
+        E = 9 * kappa * mu0 / (3 * kappa + mu0)
+        _, _, rows = run(septa, work, "preset_" + name[:-4], None, base +
+                         "subsection Materials\n subsection solid\n  include %s\n end\nend\n"
+                         "subsection Loads\n subsection plate\n  set Values = %g\n end\nend\n"
+                         "subsection Time\n set Initial step = 1\n set Maximum step = 1\nend\n"
+                         "subsection Linear solver\n set Solver = direct\nend\n"
+                         % (os.path.join(folder, name), -eps * 1e-3))
+        close("%s: nominal stress at 1e-4 compression (Pa)" % name,
+              rows[-1]["reaction_skin_z"] / 1e-6, -E * eps, rel=1e-3)
+
+
+@test
 def follower_pressure(septa, work):
     """Block under follower pressure p on its top face, lateral faces free:
     Cauchy stress sigma_zz = -p on the deformed face.  Split neo-Hookean
