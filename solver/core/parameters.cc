@@ -310,6 +310,18 @@ namespace septa
                             "1000",
                             Patterns::Double(0.0),
                             "Mass density in kg/m^3 (gravity).");
+          prm.declare_entry("Fibre direction",
+                            "1, 0, 0",
+                            Patterns::List(Patterns::Double(), 3, 3),
+                            "Reference direction of the (first) fibre family "
+                            "of anisotropic models in this layer, x, y, z "
+                            "(normalised; ignored by isotropic models).");
+          prm.declare_entry("Second fibre direction",
+                            "0, 1, 0",
+                            Patterns::List(Patterns::Double(), 3, 3),
+                            "Reference direction of the second fibre family "
+                            "(models with two families, e.g. "
+                            "Holzapfel-Gasser-Ogden).");
           prm.leave_subsection();
         }
       prm.leave_subsection();
@@ -352,6 +364,21 @@ namespace septa
             Registry<Material>::create(models[l], where + "/Model"));
           run.materials.back()->parse_parameters(prm, where);
           run.materials.back()->set_density(prm.get_double("Density"));
+          std::array<Tensor<1, 3>, 2> fibres;
+          const char                 *entries[2] = {"Fibre direction",
+                                                    "Second fibre direction"};
+          for (unsigned int k = 0; k < 2; ++k)
+            {
+              const auto v = Utilities::string_to_double(
+                Utilities::split_string_list(prm.get(entries[k])));
+              fibres[k] = Tensor<1, 3>({v[0], v[1], v[2]});
+              require_input(fibres[k].norm() > 0,
+                            where + "/" + entries[k],
+                            prm.get(entries[k]),
+                            "a non-zero vector x, y, z");
+              fibres[k] /= fibres[k].norm();
+            }
+          run.materials.back()->set_fibres(fibres);
           prm.leave_subsection();
         }
       prm.leave_subsection();

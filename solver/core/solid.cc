@@ -405,7 +405,8 @@ namespace septa
 
     MaterialInput  in;
     MaterialOutput out;
-    in.time = time;
+    in.time  = time;
+    in.fibre = material.fibres();
     for (unsigned int q = 0; q < nq; ++q)
       {
         in.F = s.F[q];

@@ -88,4 +88,37 @@ namespace septa
     kinematics::isochoric_push(tau_bar, Jc_bar, out);
     out.energy = d.W;
   }
+
+
+  void
+  FibreMaterial::evaluate(const MaterialInput &in, MaterialOutput &out) const
+  {
+    const double                J     = dealii::determinant(in.F);
+    const Tensor<2, 3>          F_bar = std::pow(J, -1.0 / 3.0) * in.F;
+    const SymmetricTensor<2, 3> b =
+      dealii::symmetrize(F_bar * dealii::transpose(F_bar));
+    const unsigned int    nf = n_families();
+    Tensor<1, 3>          a[2];
+    SymmetricTensor<2, 3> A[2];
+    double                I4[2] = {1.0, 1.0};
+    for (unsigned int f = 0; f < nf; ++f)
+      {
+        a[f]  = F_bar * in.fibre[f];
+        A[f]  = dealii::symmetrize(dealii::outer_product(a[f], a[f]));
+        I4[f] = a[f] * a[f];
+      }
+    const Derivatives d = derivatives(trace(b), I4);
+
+    SymmetricTensor<2, 3> tau_bar = 2.0 * d.W1 * b;
+    SymmetricTensor<4, 3> Jc_bar  = 4.0 * d.W11 * outer_product(b, b);
+    for (unsigned int f = 0; f < nf; ++f)
+      {
+        tau_bar += 2.0 * d.W4[f] * A[f];
+        Jc_bar +=
+          4.0 * (d.W14[f] * (outer_product(b, A[f]) + outer_product(A[f], b)) +
+                 d.W44[f] * outer_product(A[f], A[f]));
+      }
+    kinematics::isochoric_push(tau_bar, Jc_bar, out);
+    out.energy = d.W;
+  }
 } // namespace septa

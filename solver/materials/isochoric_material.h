@@ -78,4 +78,44 @@ namespace septa
     virtual Derivatives
     derivatives(const double I1, const double I2) const = 0;
   };
+
+
+  /**
+   * Fibre-reinforced W_iso(I1_bar, I4_bar^(1), I4_bar^(2)), I4_bar^(f) =
+   * a_f . C_bar a_f for the layer's reference fibre directions a_f (up to
+   * two families, no coupling between them).  With the spatial fibre
+   * vectors a_f = F_bar a0_f (|a_f|^2 = I4_bar):
+   *   tau_bar = 2 W1 b_bar + sum_f 2 W4_f a_f(x)a_f,
+   *   Jc_bar = 4 [W11 b(x)b + sum_f (W14_f (b(x)A_f + A_f(x)b)
+   *                                 + W44_f A_f(x)A_f)],  A_f = a_f(x)a_f,
+   * the push-forward of 4 d^2 W / dC_bar^2 (Holzapfel, Gasser, Ogden 2000,
+   * J Elasticity 61:1, sec. 5), projected by kinematics::isochoric_push
+   * (valid for any W(C_bar), Holzapfel 2000 eq. 6.169).
+   */
+  class FibreMaterial : public IsochoricMaterial
+  {
+  public:
+    struct Derivatives
+    {
+      double W = 0, W1 = 0, W11 = 0;
+      double W4[2] = {0, 0}, W44[2] = {0, 0}, W14[2] = {0, 0};
+    };
+
+    bool
+    is_anisotropic() const override
+    {
+      return true;
+    }
+
+    void
+    evaluate(const MaterialInput &in, MaterialOutput &out) const override;
+
+  protected:
+    /// Number of fibre families read from MaterialInput::fibre (1 or 2).
+    virtual unsigned int
+    n_families() const = 0;
+
+    virtual Derivatives
+    derivatives(const double I1, const double I4[2]) const = 0;
+  };
 } // namespace septa

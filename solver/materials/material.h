@@ -4,6 +4,7 @@
 #include <deal.II/base/symmetric_tensor.h>
 #include <deal.II/base/tensor.h>
 
+#include <array>
 #include <string>
 
 namespace septa
@@ -22,6 +23,10 @@ namespace septa
     Tensor<2, 3> F;
     /// Current (pseudo-)time in s.
     double time = 0.0;
+    /// Unit fibre directions in the reference configuration (first and
+    /// second family); only anisotropic materials read them.
+    std::array<Tensor<1, 3>, 2> fibre = {
+      {Tensor<1, 3>({1.0, 0.0, 0.0}), Tensor<1, 3>({0.0, 1.0, 0.0})}};
   };
 
   /**
@@ -91,8 +96,30 @@ namespace septa
       rho = value;
     }
 
+    /// True if evaluate() reads MaterialInput::fibre.
+    virtual bool
+    is_anisotropic() const
+    {
+      return false;
+    }
+
+    /// The layer's constant reference fibre directions (unit vectors).
+    const std::array<Tensor<1, 3>, 2> &
+    fibres() const
+    {
+      return fibre;
+    }
+
+    void
+    set_fibres(const std::array<Tensor<1, 3>, 2> &directions)
+    {
+      fibre = directions;
+    }
+
   private:
-    double rho = 1000.0;
+    double                      rho   = 1000.0;
+    std::array<Tensor<1, 3>, 2> fibre = {
+      {Tensor<1, 3>({1.0, 0.0, 0.0}), Tensor<1, 3>({0.0, 1.0, 0.0})}};
   };
 
   /**

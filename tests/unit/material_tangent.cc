@@ -35,6 +35,13 @@ namespace
     MaterialInput  in;
     MaterialOutput out;
     in.F = F;
+    // Fibres oblique to the deformation axes, so that the states stretch
+    // or shorten them (anisotropic materials only read them); none sits on
+    // the tension-only switch of fibre models, where W is not C^2.
+    in.fibre[0] = Tensor<1, 3>({1.0, 0.3, 0.2});
+    in.fibre[1] = Tensor<1, 3>({-0.25, 1.0, 0.4}); // off the switch E = 0
+    in.fibre[0] /= in.fibre[0].norm();
+    in.fibre[1] /= in.fibre[1].norm();
     m.evaluate(in, out);
     const double J = determinant(F);
     double       U, dU, d2U;
@@ -135,6 +142,8 @@ main(int argc, char **argv)
     {{"Mooney-Rivlin", "C01", "-100"}},
     {{"Yeoh", "C20", "400"}},
     {{"Hendriks", "c0|c1", "500|2000"}},
+    {{"Holzapfel-Gasser-Ogden", "Dispersion", "0"}},
+    {{"Holzapfel-Gasser-Ogden", "Fibre families|k2", "1|5"}},
     {{"Yeoh", "C30", "-50"}},
     // Ogden's three-term fit of Treloar's rubber data (Ogden 1972).
     {{"Ogden", "Moduli|Exponents", "630e3, 1.2e3, -10e3|1.3, 5, -2"}},
