@@ -210,7 +210,9 @@ def fibre_uniaxial(septa, work):
     the discretisation).  Along the fibres also the incompressible closed
     form P = 2 W1 (l - l^-2) + 2 W4 l (Holzapfel 2000, sec. 6.7) to 5e-3
     while |P| / kappa < 1e-3 (the difference grows with |P| / kappa times
-    the exponential stiffening: 4 % for Martins' fibres at l = 1.225)."""
+    the exponential stiffening: 4 % for Martins' fibres at l = 1.225).
+    The written fibre fields (fibre_x/y/z, fibre_stretch) show the fibre
+    along z stretched to 1.3 at the end."""
     nu = 0.4999
     mu, k1, k2, kd = 1000.0, 5000.0, 2.0, 0.1
     c, b, A, a = 387.0, 23.46, 584.0, 12.43  # Martins et al. 1998
@@ -242,6 +244,7 @@ def fibre_uniaxial(septa, work):
                              "  set Poisson ratio = %g\n  set Fibre direction = %s\n end\nend\n"
                              "subsection Loads\n subsection plate\n  set Values = 0.3e-3\n end\nend\n"
                              "subsection Linear solver\n set Solver = direct\nend\n"
+                             "subsection Output\n set Write fields = true\nend\n"
                              % (model, entries, nu, direction))
             assert len(rows) == 5
             for r in rows[1:]:
@@ -255,6 +258,20 @@ def fibre_uniaxial(septa, work):
                     close("%s along fibres, P at stretch %.3f, incompressible (Pa)" % (model, l),
                           P, 2 * w1 * (l - l ** -2) + 2 * w4 * l, rel=5e-3)
                     incompressible_checks += 1
+            if label == "across":
+                continue
+            # The fibre fields of the output: along z, stretched by l.
+            out = os.path.join(work, "fibre_%s_%s" % (model.split()[0], label))
+            p = subprocess.run(["/usr/bin/python3", os.path.join(HERE, "read_vtk.py"),
+                                os.path.join(out, "solution.pvd")],
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+            assert p.returncode == 0, p.stdout
+            import json
+            fields = json.loads(p.stdout)["point_arrays"]
+            close("%s fibre_z at the end" % model, fields["fibre_z"]["min"][0], 1.0, abs_=1e-6)
+            close("%s fibre_x at the end" % model, fields["fibre_x"]["max"][0], 0.0, abs_=1e-6)
+            close("%s fibre_stretch at the end" % model, fields["fibre_stretch"]["max"][0], 1.3,
+                  rel=1e-6)
     assert incompressible_checks >= 4, incompressible_checks
 
 

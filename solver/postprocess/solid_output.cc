@@ -74,7 +74,14 @@ namespace septa
                                                  "E_3",
                                                  "layer"};
     Vector<float>              rank(n_cells);
-    std::vector<double>        J_min(n_layers, 1e300), J_max(n_layers, -1e300),
+    // Anisotropic layers: current direction (x, y, z) and stretch of the
+    // first fibre family, F a0 / |F a0| and |F a0| averaged over the cell.
+    bool any_fibres = false;
+    for (const auto &m : run_parameters.materials)
+      any_fibres = any_fibres || m->is_anisotropic();
+    std::vector<Vector<float>> fibre_fields(any_fibres ? 4 : 0,
+                                            Vector<float>(n_cells));
+    std::vector<double> J_min(n_layers, 1e300), J_max(n_layers, -1e300),
       E_min(n_layers, 1e300), E_max(n_layers, -1e300);
 
     FEValues<3> fv(mapping,
@@ -126,6 +133,22 @@ namespace septa
           }
         for (unsigned int k = 0; k < 12; ++k)
           cell_fields[k][c] = sum[k] / volume;
+        const Material &material = *run_parameters.materials[l];
+        if (any_fibres && material.is_anisotropic())
+          {
+            Tensor<1, 3> direction;
+            double       stretch = 0;
+            for (unsigned int q = 0; q < quadrature.size(); ++q)
+              {
+                const Tensor<1, 3> a = s.F[q] * material.fibres()[0];
+                direction += a / a.norm() * fv.JxW(q);
+                stretch += a.norm() * fv.JxW(q);
+              }
+            direction /= direction.norm();
+            for (unsigned int d = 0; d < 3; ++d)
+              fibre_fields[d][c] = direction[d];
+            fibre_fields[3][c] = stretch / volume;
+          }
         cell_fields[12][c] = l;
         rank[c]            = cell->subdomain_id();
       }
@@ -193,6 +216,12 @@ namespace septa
     for (unsigned int k = 0; k < cell_fields.size(); ++k)
       data_out.add_data_vector(cell_fields[k], cell_names[k]);
     data_out.add_data_vector(rank, "mpi_rank");
+    const char *fibre_names[4] = {"fibre_x",
+                                  "fibre_y",
+                                  "fibre_z",
+                                  "fibre_stretch"};
+    for (unsigned int k = 0; k < fibre_fields.size(); ++k)
+      data_out.add_data_vector(fibre_fields[k], fibre_names[k]);
     data_out.build_patches(mapping, fe.degree);
     const std::string dir  = run_parameters.output.directory + "/";
     const std::string pvtu = data_out.write_vtu_with_pvtu_record(
