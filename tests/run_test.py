@@ -667,6 +667,19 @@ def bad_inputs(septa, work):
                            "Loads/plate/Load curve"),
         "missing_material_section": (base.replace("subsection skin\n    set Model", "subsection skim\n    set Model"),
                                      "skim"),
+        "ogden_terms": (base.replace("subsection skin\n    set Model         = neo-Hookean\n"
+                                     "    set Shear modulus = 8000",
+                                     "subsection skin\n    set Model         = Ogden\n"
+                                     "    set Moduli = 1000, 20\n    set Exponents = 2"),
+                        "Materials/skin/Exponents = '2' is not allowed: expected as many exponents as moduli"),
+        "hgo_k2": (base.replace("subsection skin\n    set Model         = neo-Hookean\n"
+                                        "    set Shear modulus = 8000",
+                                        "subsection skin\n    set Model         = Holzapfel-Gasser-Ogden\n"
+                                        "    set k2 = -1"),
+                   "The entry value -1 for the entry named k2 does not match"),
+        "zero_fibre": (base + "subsection Materials\n subsection skin\n  set Fibre direction = 0, 0, 0\n"
+                       " end\nend\n",
+                       "Materials/skin/Fibre direction = '0, 0, 0' is not allowed: expected a non-zero vector"),
     }
     for name, (text, message) in cases.items():
         for ranks in (1, 2):

@@ -32,12 +32,8 @@ namespace septa
     parse_parameters(dealii::ParameterHandler &prm,
                      const std::string        &where) override
     {
-      c0 = prm.get_double("c0");
-      c1 = prm.get_double("c1");
-      require_input(c0 > 0,
-                    where + "/c0",
-                    prm.get("c0"),
-                    "a positive value in Pa");
+      c0 = get_positive(prm, "c0", where, "Pa");
+      c1 = get_positive(prm, "c1", where, "Pa", true);
       parse_volumetric(prm, where);
     }
 

@@ -50,16 +50,11 @@ namespace septa
     parse_parameters(dealii::ParameterHandler &prm,
                      const std::string        &where) override
     {
-      mu       = prm.get_double("Shear modulus");
-      k1       = prm.get_double("k1");
-      k2       = prm.get_double("k2");
+      mu       = get_positive(prm, "Shear modulus", where, "Pa");
+      k1       = get_positive(prm, "k1", where, "Pa", true);
+      k2       = get_positive(prm, "k2", where, "");
       kd       = prm.get_double("Dispersion");
       families = prm.get_integer("Fibre families");
-      require_input(mu > 0,
-                    where + "/Shear modulus",
-                    prm.get("Shear modulus"),
-                    "a positive value in Pa");
-      require_input(k2 > 0, where + "/k2", prm.get("k2"), "a positive value");
       require_input(kd >= 0 && kd <= 1.0 / 3.0,
                     where + "/Dispersion",
                     prm.get("Dispersion"),

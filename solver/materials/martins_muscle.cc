@@ -43,15 +43,10 @@ namespace septa
     parse_parameters(dealii::ParameterHandler &prm,
                      const std::string        &where) override
     {
-      c  = prm.get_double("c");
-      b  = prm.get_double("b");
-      A  = prm.get_double("A");
-      af = prm.get_double("a");
-      require_input(c > 0,
-                    where + "/c",
-                    prm.get("c"),
-                    "a positive value in Pa");
-      require_input(b > 0, where + "/b", prm.get("b"), "a positive value");
+      c  = get_positive(prm, "c", where, "Pa");
+      b  = get_positive(prm, "b", where, "");
+      A  = get_positive(prm, "A", where, "Pa", true);
+      af = get_positive(prm, "a", where, "", true);
       parse_volumetric(prm, where);
     }
 

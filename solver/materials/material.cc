@@ -1,7 +1,25 @@
+#include <core/input_error.h>
 #include <materials/material.h>
 
 namespace septa
 {
+  double
+  get_positive(dealii::ParameterHandler &prm,
+               const std::string        &entry,
+               const std::string        &where,
+               const std::string        &unit,
+               const bool                allow_zero)
+  {
+    const double value = prm.get_double(entry);
+    require_input(allow_zero ? value >= 0.0 : value > 0.0,
+                  where + "/" + entry,
+                  prm.get(entry),
+                  std::string(allow_zero ? "a non-negative" : "a positive") +
+                    " value" + (unit.empty() ? "" : " in " + unit));
+    return value;
+  }
+
+
   namespace kinematics
   {
     SymmetricTensor<4, 3>

@@ -123,6 +123,18 @@ namespace septa
   };
 
   /**
+   * A material parameter that must be positive (or non-negative with
+   * @p allow_zero): its value, or an InputError naming @p where/@p entry,
+   * the value and @p unit.
+   */
+  double
+  get_positive(dealii::ParameterHandler &prm,
+               const std::string        &entry,
+               const std::string        &where,
+               const std::string        &unit,
+               const bool                allow_zero = false);
+
+  /**
    * Helpers shared by isotropic materials written in terms of the
    * isochoric left Cauchy-Green tensor b_bar.
    */

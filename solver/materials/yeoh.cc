@@ -38,13 +38,9 @@ namespace septa
     parse_parameters(dealii::ParameterHandler &prm,
                      const std::string        &where) override
     {
-      c[0] = prm.get_double("C10");
+      c[0] = get_positive(prm, "C10", where, "Pa");
       c[1] = prm.get_double("C20");
       c[2] = prm.get_double("C30");
-      require_input(c[0] > 0,
-                    where + "/C10",
-                    prm.get("C10"),
-                    "a positive value in Pa");
       parse_volumetric(prm, where);
     }
 
