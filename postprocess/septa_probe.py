@@ -86,10 +86,8 @@ def parse_point(text):
 def sample(grid, points, field, path):
     """Values of @p field (all components) at @p points (list of xyz)."""
     array = grid.GetPointData().GetArray(field)
-    association = "point"
     if array is None:
         array = grid.GetCellData().GetArray(field)
-        association = "cell"
     if array is None:
         names = [grid.GetPointData().GetArrayName(i)
                  for i in range(grid.GetPointData().GetNumberOfArrays())]
@@ -116,7 +114,7 @@ def sample(grid, points, field, path):
             fail(f"{path}: point {p[0]:g},{p[1]:g},{p[2]:g} is outside the mesh")
         rows.append([values.GetComponent(i, k)
                      for k in range(values.GetNumberOfComponents())])
-    return rows, array.GetNumberOfComponents(), association
+    return rows, array.GetNumberOfComponents()
 
 
 def component_names(field, n):
@@ -156,7 +154,7 @@ def main():
         points = [[a[k] + (b[k] - a[k]) * i / (n - 1) for k in range(3)]
                   for i in range(n)]
         time, path = steps[-1]
-        rows, ncomp, _ = sample(read_grid(path, args.unwarp), points, args.field, path)
+        rows, ncomp = sample(read_grid(path, args.unwarp), points, args.field, path)
         writer.writerow(["time", "s", "x", "y", "z"] + component_names(args.field, ncomp))
         length = sum((b[k] - a[k]) ** 2 for k in range(3)) ** 0.5
         for i, (p, r) in enumerate(zip(points, rows)):
@@ -165,7 +163,7 @@ def main():
     points = [parse_point(p) for p in args.point]
     header = None
     for time, path in (steps[-1:] if args.last else steps):
-        rows, ncomp, _ = sample(read_grid(path, args.unwarp), points, args.field, path)
+        rows, ncomp = sample(read_grid(path, args.unwarp), points, args.field, path)
         if header is None:
             header = ["time", "x", "y", "z"] + component_names(args.field, ncomp)
             writer.writerow(header)

@@ -1,6 +1,6 @@
 #include <core/input_error.h>
 #include <core/registry.h>
-#include <materials/material.h>
+#include <materials/isochoric_material.h>
 
 #include <cmath>
 
@@ -18,7 +18,7 @@ namespace septa
    *   (Holzapfel 2000, eq. 6.148 ff.).  No split: locks when nearly
    *   incompressible; use it for compressible benchmarks.
    */
-  class NeoHookean : public Material
+  class NeoHookean : public IsochoricMaterial
   {
   public:
     static void
@@ -28,17 +28,7 @@ namespace septa
                         "1000",
                         dealii::Patterns::Double(0.0),
                         "Small-strain shear modulus mu in Pa (> 0).");
-      prm.declare_entry("Poisson ratio",
-                        "0.49",
-                        dealii::Patterns::Double(-1.0, 0.5),
-                        "Small-strain Poisson ratio nu in (-1, 0.5); sets the "
-                        "bulk modulus kappa = 2 mu (1 + nu) / (3 (1 - 2 nu)) "
-                        "unless 'Bulk modulus' is positive.");
-      prm.declare_entry("Bulk modulus",
-                        "0",
-                        dealii::Patterns::Double(0.0),
-                        "Bulk modulus kappa in Pa; 0 means: from the Poisson "
-                        "ratio.");
+      declare_volumetric(prm);
       prm.declare_entry("Form",
                         "split",
                         dealii::Patterns::Selection("split|compressible"),
@@ -52,20 +42,11 @@ namespace septa
     parse_parameters(dealii::ParameterHandler &prm,
                      const std::string        &where) override
     {
-      mu              = prm.get_double("Shear modulus");
-      const double nu = prm.get_double("Poisson ratio");
-      require_input(mu > 0,
-                    where + "/Shear modulus",
-                    prm.get("Shear modulus"),
-                    "a positive value in Pa");
-      require_input(nu > -1.0 && nu < 0.5,
-                    where + "/Poisson ratio",
-                    prm.get("Poisson ratio"),
-                    "a value in (-1, 0.5)");
-      kappa = prm.get_double("Bulk modulus");
-      if (kappa == 0.0)
-        kappa = 2.0 * mu * (1.0 + nu) / (3.0 * (1.0 - 2.0 * nu));
-      lambda = kappa - 2.0 * mu / 3.0;
+      mu = get_positive(prm, "Shear modulus", where, "Pa");
+      // kappa from 'Bulk modulus' or 'Poisson ratio'; the compressible form
+      // uses it through Lame's lambda.
+      parse_volumetric(prm, where);
+      lambda = bulk_modulus() - 2.0 * mu / 3.0;
       split  = prm.get("Form") == "split";
     }
 
@@ -106,11 +87,10 @@ namespace septa
                double      &dU,
                double      &d2U) const override
     {
-      if (!split)
-        return Material::volumetric(J, U, dU, d2U);
-      U   = 0.25 * kappa * (J * J - 1.0 - 2.0 * std::log(J));
-      dU  = 0.5 * kappa * (J - 1.0 / J);
-      d2U = 0.5 * kappa * (1.0 + 1.0 / (J * J));
+      if (split)
+        IsochoricMaterial::volumetric(J, U, dU, d2U);
+      else
+        Material::volumetric(J, U, dU, d2U);
     }
 
     double
@@ -120,7 +100,7 @@ namespace septa
     }
 
   private:
-    double mu = 0, kappa = 0, lambda = 0;
+    double mu = 0, lambda = 0;
     bool   split = true;
   };
 

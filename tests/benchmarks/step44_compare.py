@@ -119,9 +119,10 @@ end
         sys.exit("septa failed:\n" + out.stdout[-2000:] + out.stderr[-2000:])
     summary = dict(kv.split("=") for kv in
                    [l for l in out.stdout.splitlines() if l.startswith("SUMMARY")][0].split()[1:])
-    rows = [l for l in open(os.path.join(work, "statistics.csv")) if l[0].isdigit()]
-    header = open(os.path.join(work, "statistics.csv")).readline().strip().split(",")
-    top = float(rows[-1].split(",")[header.index("u_top centre_z")])
+    lines = open(os.path.join(work, "statistics.csv")).read().splitlines()
+    header = lines[0].split(",")
+    last = [l for l in lines if l[:1].isdigit()][-1]
+    top = float(last.split(",")[header.index("u_top centre_z")])
     return float(summary["wall_s"]), int(summary["newton"]), float(summary["peak_mb_max"]), -top * 1e3
 
 
