@@ -231,6 +231,13 @@ namespace septa
                       "Named points whose displacement goes to "
                       "statistics.csv, 'name: x, y, z; name: x, y, z' in m "
                       "(reference configuration).");
+    prm.declare_entry("Surface statistics",
+                      "",
+                      Patterns::List(Patterns::Anything()),
+                      "Named boundaries (e.g. top, the skin surface) whose "
+                      "displacement along the reference outward normal goes "
+                      "to statistics.csv as its area mean, minimum and "
+                      "maximum (m).");
     prm.leave_subsection();
 
     prm.enter_subsection("Loads");
@@ -463,6 +470,9 @@ namespace septa
               parse_point(entry.substr(colon + 1),
                           f + ": Output/Probe points/" + o.probe_names.back()));
           }
+      for (const auto &name :
+           Utilities::split_string_list(prm.get("Surface statistics")))
+        o.surfaces.push_back(name);
       prm.leave_subsection();
     }
   } // namespace

@@ -65,6 +65,9 @@ namespace septa
     bool                          vtu       = true;
     std::vector<std::string>      probe_names;
     std::vector<dealii::Point<3>> probe_points;
+    /// Boundaries whose normal displacement (mean, min, max) goes to
+    /// statistics.csv, e.g. the skin surface.
+    std::vector<std::string> surfaces;
   };
 
   /**

@@ -90,6 +90,16 @@ namespace septa
                     "a mesh with at least one cell in every layer");
 
     boundaries = run_parameters.geometry->boundary_names();
+    for (const auto &surface : run_parameters.output.surfaces)
+      {
+        std::string known;
+        for (const auto &b : boundaries)
+          known += (known.empty() ? "" : ", ") + b.first;
+        require_input(boundaries.count(surface) > 0,
+                      run_parameters.filename + ": Output/Surface statistics",
+                      surface,
+                      "boundary names of the geometry (" + known + ")");
+      }
     for (auto &load : run_parameters.loads)
       {
         load->initialize(boundaries);

@@ -107,7 +107,9 @@ namespace septa
         A[f]  = dealii::symmetrize(dealii::outer_product(a[f], a[f]));
         I4[f] = a[f] * a[f];
       }
-    const Derivatives d = derivatives(trace(b), I4);
+    Derivatives d = derivatives(trace(b), I4);
+    if (contractile)
+      active.add(I4[0], in.time, d.W, d.W4[0], d.W44[0]);
 
     SymmetricTensor<2, 3> tau_bar = 2.0 * d.W1 * b;
     SymmetricTensor<4, 3> Jc_bar  = 4.0 * d.W11 * outer_product(b, b);

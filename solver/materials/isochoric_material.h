@@ -1,5 +1,6 @@
 #pragma once
 
+#include <materials/activation.h>
 #include <materials/material.h>
 
 #include <deal.II/base/parameter_handler.h>
@@ -110,6 +111,24 @@ namespace septa
     void
     evaluate(const MaterialInput &in, MaterialOutput &out) const override;
 
+    bool
+    is_contractile() const override
+    {
+      return contractile && active.is_active();
+    }
+
+    double
+    activation(const double time) const override
+    {
+      return is_contractile() ? active.activation(time) : 0.0;
+    }
+
+    double
+    active_stress(const double lambda, const double time) const override
+    {
+      return is_contractile() ? active.stress(lambda, time) : 0.0;
+    }
+
   protected:
     /// Number of fibre families read from MaterialInput::fibre (1 or 2).
     virtual unsigned int
@@ -117,5 +136,25 @@ namespace septa
 
     virtual Derivatives
     derivatives(const double I1, const double I4[2]) const = 0;
+
+    /// Muscle models: declare the subsection 'Activation' of the active
+    /// fibre stress along the first family.
+    static void
+    declare_active(dealii::ParameterHandler &prm)
+    {
+      ActiveFibreStress::declare_parameters(prm);
+    }
+
+    /// Muscle models: read the subsection 'Activation'.
+    void
+    parse_active(dealii::ParameterHandler &prm, const std::string &where)
+    {
+      active.parse_parameters(prm, where);
+      contractile = true;
+    }
+
+  private:
+    ActiveFibreStress active;
+    bool              contractile = false;
   };
 } // namespace septa

@@ -12,7 +12,8 @@ namespace septa
    *   W = c (exp(b (I1_bar - 3)) - 1) + A (exp(a (I4_bar - 1)^2) - 1) + U,
    * the fibre term acting in fibre extension only (I4_bar > 1).  Fibres
    * follow the layer's 'Fibre direction'.  Small-strain shear modulus
-   * mu = 2 b c.
+   * mu = 2 b c.  Contracts along the fibres with the active stress of
+   * ActiveFibreStress (subsection 'Activation').
    */
   class MartinsMuscle : public FibreMaterial
   {
@@ -37,6 +38,7 @@ namespace septa
                         dealii::Patterns::Double(0.0),
                         "Fibre exponent a (dimensionless, >= 0).");
       declare_volumetric(prm);
+      declare_active(prm);
     }
 
     void
@@ -48,6 +50,7 @@ namespace septa
       A  = get_positive(prm, "A", where, "Pa", true);
       af = get_positive(prm, "a", where, "", true);
       parse_volumetric(prm, where);
+      parse_active(prm, where);
     }
 
     double

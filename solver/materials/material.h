@@ -103,6 +103,32 @@ namespace septa
       return false;
     }
 
+    /// True if the material contracts (an active fibre stress driven by an
+    /// excitation): activation and active stress are then written out.
+    virtual bool
+    is_contractile() const
+    {
+      return false;
+    }
+
+    /// Activation a(t) in [0, 1] of a contractile material.
+    virtual double
+    activation(const double time) const
+    {
+      (void)time;
+      return 0.0;
+    }
+
+    /// Active Kirchhoff fibre stress (Pa) at isochoric fibre stretch
+    /// @p lambda and @p time.
+    virtual double
+    active_stress(const double lambda, const double time) const
+    {
+      (void)lambda;
+      (void)time;
+      return 0.0;
+    }
+
     /// The layer's constant reference fibre directions (unit vectors).
     const std::array<Tensor<1, 3>, 2> &
     fibres() const

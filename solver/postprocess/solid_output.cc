@@ -6,6 +6,8 @@
 #include <deal.II/fe/fe_values.h>
 #include <deal.II/numerics/data_out.h>
 
+#include <cmath>
+
 #include <filesystem>
 #include <iomanip>
 
@@ -42,6 +44,14 @@ namespace septa
     for (const auto &layer : run_parameters.layer_names)
       statistics << ",J_min_" << layer << ",J_max_" << layer << ",E_min_"
                  << layer << ",E_max_" << layer;
+    for (const auto &layer : run_parameters.layer_names)
+      statistics << ",volume_" << layer;
+    for (unsigned int l = 0; l < run_parameters.layer_names.size(); ++l)
+      if (run_parameters.materials[l]->is_contractile())
+        statistics << ",activation_" << run_parameters.layer_names[l];
+    for (const auto &surface : o.surfaces)
+      statistics << ",un_mean_" << surface << ",un_min_" << surface
+                 << ",un_max_" << surface;
     statistics << "\n" << std::flush;
   }
 
@@ -81,8 +91,16 @@ namespace septa
       any_fibres = any_fibres || m->is_anisotropic();
     std::vector<Vector<float>> fibre_fields(any_fibres ? 4 : 0,
                                             Vector<float>(n_cells));
+    // Contractile layers: activation and active Cauchy fibre stress
+    // tau_a / J, cell averages.
+    bool any_active = false;
+    for (const auto &m : run_parameters.materials)
+      any_active = any_active || m->is_contractile();
+    std::vector<Vector<float>> active_fields(any_active ? 2 : 0,
+                                             Vector<float>(n_cells));
     std::vector<double> J_min(n_layers, 1e300), J_max(n_layers, -1e300),
-      E_min(n_layers, 1e300), E_max(n_layers, -1e300);
+      E_min(n_layers, 1e300), E_max(n_layers, -1e300),
+      layer_volume(n_layers, 0.0);
 
     FEValues<3> fv(mapping,
                    fe,
@@ -126,6 +144,7 @@ namespace septa
             for (unsigned int k = 0; k < 12; ++k)
               sum[k] += vals[k] * JxW;
             volume += JxW;
+            layer_volume[l] += s.J[q] * JxW;
             J_min[l] = std::min(J_min[l], s.J[q]);
             J_max[l] = std::max(J_max[l], s.J[q]);
             E_min[l] = std::min(E_min[l], e[2]);
@@ -149,8 +168,65 @@ namespace septa
               fibre_fields[d][c] = direction[d];
             fibre_fields[3][c] = stretch / volume;
           }
+        if (any_active && material.is_contractile())
+          {
+            double stress = 0;
+            for (unsigned int q = 0; q < quadrature.size(); ++q)
+              {
+                const double lambda = std::cbrt(1.0 / s.J[q]) *
+                                      (s.F[q] * material.fibres()[0]).norm();
+                stress +=
+                  material.active_stress(lambda, time) / s.J[q] * fv.JxW(q);
+              }
+            active_fields[0][c] = material.activation(time);
+            active_fields[1][c] = stress / volume;
+          }
         cell_fields[12][c] = l;
         rank[c]            = cell->subdomain_id();
+      }
+    Utilities::MPI::sum(layer_volume, comm, layer_volume);
+
+    // Normal displacement u . N of the surfaces asked for, over face
+    // quadrature points (reference normals and areas).
+    const auto         &surfaces = run_parameters.output.surfaces;
+    std::vector<double> un_sum(surfaces.size(), 0.0),
+      un_area(surfaces.size(), 0.0), un_min(surfaces.size(), 1e300),
+      un_max(surfaces.size(), -1e300);
+    if (!surfaces.empty())
+      {
+        FEFaceValues<3>             ffv(mapping,
+                            fe,
+                            face_quadrature,
+                            update_values | update_normal_vectors |
+                              update_JxW_values);
+        std::vector<Vector<double>> u_face(face_quadrature.size(),
+                                           Vector<double>(3));
+        for (const auto &cell : dof_handler.active_cell_iterators())
+          if (cell->is_locally_owned() && cell->at_boundary())
+            for (const unsigned int f : cell->face_indices())
+              if (cell->face(f)->at_boundary())
+                for (unsigned int k = 0; k < surfaces.size(); ++k)
+                  if (boundaries.at(surfaces[k])
+                        .count(cell->face(f)->boundary_id()))
+                    {
+                      ffv.reinit(cell, f);
+                      ffv.get_function_values(ghosted, u_face);
+                      for (unsigned int q = 0; q < face_quadrature.size(); ++q)
+                        {
+                          const Tensor<1, 3> N  = ffv.normal_vector(q);
+                          const double       un = u_face[q][0] * N[0] +
+                                            u_face[q][1] * N[1] +
+                                            u_face[q][2] * N[2];
+                          un_sum[k] += un * ffv.JxW(q);
+                          un_area[k] += ffv.JxW(q);
+                          un_min[k] = std::min(un_min[k], un);
+                          un_max[k] = std::max(un_max[k], un);
+                        }
+                    }
+        Utilities::MPI::sum(un_sum, comm, un_sum);
+        Utilities::MPI::sum(un_area, comm, un_area);
+        Utilities::MPI::min(un_min, comm, un_min);
+        Utilities::MPI::max(un_max, comm, un_max);
       }
     Utilities::MPI::min(J_min, comm, J_min);
     Utilities::MPI::max(J_max, comm, J_max);
@@ -199,6 +275,14 @@ namespace septa
         for (unsigned int l = 0; l < n_layers; ++l)
           statistics << "," << J_min[l] << "," << J_max[l] << "," << E_min[l]
                      << "," << E_max[l];
+        for (unsigned int l = 0; l < n_layers; ++l)
+          statistics << "," << layer_volume[l];
+        for (unsigned int l = 0; l < n_layers; ++l)
+          if (run_parameters.materials[l]->is_contractile())
+            statistics << "," << run_parameters.materials[l]->activation(time);
+        for (unsigned int k = 0; k < surfaces.size(); ++k)
+          statistics << "," << un_sum[k] / un_area[k] << "," << un_min[k] << ","
+                     << un_max[k];
         statistics << "\n" << std::flush;
       }
 
@@ -222,6 +306,9 @@ namespace septa
                                   "fibre_stretch"};
     for (unsigned int k = 0; k < fibre_fields.size(); ++k)
       data_out.add_data_vector(fibre_fields[k], fibre_names[k]);
+    const char *active_names[2] = {"activation", "active_stress"};
+    for (unsigned int k = 0; k < active_fields.size(); ++k)
+      data_out.add_data_vector(active_fields[k], active_names[k]);
     data_out.build_patches(mapping, fe.degree);
     const std::string dir  = run_parameters.output.directory + "/";
     const std::string pvtu = data_out.write_vtu_with_pvtu_record(

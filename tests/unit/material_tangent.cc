@@ -147,7 +147,14 @@ main(int argc, char **argv)
     {{"Yeoh", "C30", "-50"}},
     // Ogden's three-term fit of Treloar's rubber data (Ogden 1972).
     {{"Ogden", "Moduli|Exponents", "630e3, 1.2e3, -10e3|1.3, 5, -2"}},
-    {{"Ogden", "Moduli|Exponents", "-400|-3"}}};
+    {{"Ogden", "Moduli|Exponents", "-400|-3"}},
+    {{"Martins muscle",
+      "Activation/Excitation|Activation/Level",
+      "constant|0.7"}},
+    {{"Martins muscle",
+      "Activation/Excitation|Activation/Optimal fibre stretch|"
+      "Activation/Maximum active stress",
+      "constant|1.2|5e4"}}};
   std::vector<std::pair<std::string, std::unique_ptr<Material>>> materials;
   for (const auto &entry : Registry<Material>::entries())
     {
@@ -169,8 +176,16 @@ main(int argc, char **argv)
             }
           const auto keys   = Utilities::split_string_list(s.first, '|');
           const auto values = Utilities::split_string_list(s.second, '|');
+          // 'Subsection/Entry' keys set an entry of a subsection.
           for (unsigned int k = 0; k < keys.size() && !s.first.empty(); ++k)
-            prm.set(keys[k], values[k]);
+            {
+              const auto path = Utilities::split_string_list(keys[k], '/');
+              for (unsigned int i = 0; i + 1 < path.size(); ++i)
+                prm.enter_subsection(path[i]);
+              prm.set(path.back(), values[k]);
+              for (unsigned int i = 0; i + 1 < path.size(); ++i)
+                prm.leave_subsection();
+            }
           auto m = entry.second.create();
           m->parse_parameters(prm, entry.first);
           materials.emplace_back(

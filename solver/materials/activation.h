@@ -1,0 +1,157 @@
+#pragma once
+
+#include <deal.II/base/parameter_handler.h>
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace septa
+{
+  /**
+   * Neural excitation u(t) in [0, 1] of a muscle layer: none, constant,
+   * ramp, a tabulated CSV signal, or a stimulation programme (pulse train at
+   * a frequency, switched on and off with a duty cycle and ramped up and down,
+   * as electrical and electromagnetic muscle stimulation devices do).
+   */
+  class Excitation
+  {
+  public:
+    static void
+    declare_parameters(dealii::ParameterHandler &prm);
+
+    /// Read and range-check; @p where names file and subsection.
+    void
+    parse_parameters(dealii::ParameterHandler &prm, const std::string &where);
+
+    /// u(t).
+    double
+    value(const double t) const;
+
+    /// The first time after @p t at which u may jump (pulse edges, start
+    /// times, table knots); +infinity if there is none.
+    double
+    next_break(const double t) const;
+
+    bool
+    is_none() const
+    {
+      return type == "none";
+    }
+
+  private:
+    /// Envelope of the stimulation programme in [0, 1] at time @p t.
+    double
+    envelope(const double t) const;
+
+    std::string type  = "none";
+    double      level = 0, start = 0, ramp = 0;
+    double      frequency = 50, pulse_width = 0.005, on_time = 1, off_time = 0,
+           ramp_up = 0, ramp_down = 0, intensity = 0;
+    std::vector<double> table_t, table_u;
+  };
+
+
+  /**
+   * Muscle activation a(t) in [0, 1] from first-order activation dynamics
+   * driven by the excitation u(t) (Zajac 1989, Crit Rev Biomed Eng 17:359):
+   *   da/dt = (u - a) / tau,  tau = tau_act if u > a, tau_deact otherwise,
+   * with a(0) = 0.  Integrated exactly for piecewise-linear u (constant,
+   * ramps, tables, pulse trains): steps end at every jump or kink of u
+   * and use the closed-form solution for linear u; tau is chosen per step
+   * (at most 1 ms) by the sign of u - a at its midpoint.  a(t) depends only on
+   * t, not on the solver's step sizes, so step cut-backs cannot change it.
+   */
+  class Activation
+  {
+  public:
+    static void
+    declare_parameters(dealii::ParameterHandler &prm);
+
+    void
+    parse_parameters(dealii::ParameterHandler &prm, const std::string &where);
+
+    /// a(t).
+    double
+    value(const double t) const;
+
+    bool
+    is_active() const
+    {
+      return !excitation.is_none();
+    }
+
+    const Excitation &
+    get_excitation() const
+    {
+      return excitation;
+    }
+
+  private:
+    Excitation excitation;
+    double     tau_act = 0.015, tau_deact = 0.05;
+    /// Activation at times already computed: integration restarts from the
+    /// latest one not after the requested time.
+    mutable std::map<double, double> checkpoints{{0.0, 0.0}};
+  };
+
+
+  /**
+   * Active fibre stress of skeletal muscle along the first fibre family:
+   * Kirchhoff stress tau_a = sigma_max a(t) f_L(lambda / lambda_ofl) n (x) n
+   * with the isochoric fibre stretch lambda, the spatial unit fibre n and the
+   * force-length curve of Blemker, Pinsky and Delp 2005 (J Biomech 38:657):
+   * f_L(l) = 9 (l - 0.4)^2 on [0.4, 0.6], 1 - 4 (1 - l)^2 on [0.6, 1.4],
+   * 9 (l - 1.6)^2 on [1.4, 1.6], 0 otherwise.
+   * Declared in the subsection 'Activation' of a muscle material.
+   */
+  class ActiveFibreStress
+  {
+  public:
+    static void
+    declare_parameters(dealii::ParameterHandler &prm);
+
+    void
+    parse_parameters(dealii::ParameterHandler &prm, const std::string &where);
+
+    /// Blemker's force-length factor and its derivative at l.
+    static void
+    force_length(const double l, double &f, double &df);
+
+    /// G(l) = int_0^l f_L(x) / x dx, so that the active stress derives
+    /// from W_a = sigma_max a (G(lambda / lambda_ofl) - G(1 / lambda_ofl))
+    /// at fixed time (lambda dW_a/dlambda = g); W_a is the energy reported
+    /// and checked against the stress by finite differences.
+    static double
+    force_length_integral(const double l);
+
+    /// Kirchhoff fibre stress sigma_max a(t) f_L(lambda / lambda_ofl) (Pa).
+    double
+    stress(const double lambda, const double time) const;
+
+    /**
+     * Add the active part to dW/dI4 and d2W/dI4^2 of a FibreMaterial: with
+     * g(lambda) the fibre stress, tau_bar = 2 W4 a (x) a = g n (x) n gives
+     * W4 = g / (2 I4) and W44 = g' / (4 lambda I4) - g / (2 I4^2).
+     */
+    void
+    add(const double I4, const double time, double &W, double &W4, double &W44)
+      const;
+
+    double
+    activation(const double time) const
+    {
+      return dynamics.value(time);
+    }
+
+    bool
+    is_active() const
+    {
+      return dynamics.is_active();
+    }
+
+  private:
+    Activation dynamics;
+    double     sigma_max = 3e5, lambda_ofl = 1.0;
+  };
+} // namespace septa
