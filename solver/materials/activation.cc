@@ -386,24 +386,20 @@ namespace septa
   double
   ActiveFibreStress::force_length_integral(const double l)
   {
-    // Antiderivatives of f_L(l) / l on the three pieces.
-    const auto p1 = [](const double x) {
-      return 9.0 * (0.5 * x * x - 0.8 * x + 0.16 * std::log(x));
-    };
+    // Antiderivatives of f_L on the three pieces.
+    const auto p1 = [](const double x) { return 3.0 * std::pow(x - 0.4, 3); };
     const auto p2 = [](const double x) {
-      return -3.0 * std::log(x) + 8.0 * x - 2.0 * x * x;
+      return x + 4.0 / 3.0 * std::pow(1.0 - x, 3);
     };
-    const auto p3 = [](const double x) {
-      return 9.0 * (0.5 * x * x - 3.2 * x + 2.56 * std::log(x));
-    };
-    double G = 0;
+    const auto p3 = [](const double x) { return 3.0 * std::pow(x - 1.6, 3); };
+    double H = 0;
     if (l > 0.4)
-      G += p1(std::min(l, 0.6)) - p1(0.4);
+      H += p1(std::min(l, 0.6)) - p1(0.4);
     if (l > 0.6)
-      G += p2(std::min(l, 1.4)) - p2(0.6);
+      H += p2(std::min(l, 1.4)) - p2(0.6);
     if (l > 1.4)
-      G += p3(std::min(l, 1.6)) - p3(1.4);
-    return G;
+      H += p3(std::min(l, 1.6)) - p3(1.4);
+    return H;
   }
 
 
@@ -414,7 +410,7 @@ namespace septa
       return 0.0;
     double f, df;
     force_length(lambda / lambda_ofl, f, df);
-    return sigma_max * dynamics.value(time) * f;
+    return sigma_max * dynamics.value(time) * f * lambda / lambda_ofl;
   }
 
 
@@ -431,13 +427,15 @@ namespace septa
     if (a == 0.0)
       return;
     const double lambda = std::sqrt(I4);
+    const double l      = lambda / lambda_ofl;
     double       f, df;
-    force_length(lambda / lambda_ofl, f, df);
-    const double g  = sigma_max * a * f;
-    const double dg = sigma_max * a * df / lambda_ofl;
-    W += sigma_max * a *
-         (force_length_integral(lambda / lambda_ofl) -
-          force_length_integral(1.0 / lambda_ofl));
+    force_length(l, f, df);
+    // g = lambda dW/dlambda = sigma_max a f_L(l) l, W = sigma_max a
+    // lambda_ofl (H(l) - H(1 / lambda_ofl)) with H' = f_L.
+    const double g  = sigma_max * a * f * l;
+    const double dg = sigma_max * a * (df * l + f) / lambda_ofl;
+    W += sigma_max * a * lambda_ofl *
+         (force_length_integral(l) - force_length_integral(1.0 / lambda_ofl));
     W4 += g / (2.0 * I4);
     W44 += dg / (4.0 * lambda * I4) - g / (2.0 * I4 * I4);
   }

@@ -97,13 +97,20 @@ namespace septa
 
 
   /**
-   * Active fibre stress of skeletal muscle along the first fibre family:
-   * Kirchhoff stress tau_a = sigma_max a(t) f_L(lambda / lambda_ofl) n (x) n
+   * Active fibre stress of skeletal muscle along the first fibre family
+   * (Blemker, Pinsky and Delp 2005, J Biomech 38:657): the active force per
+   * reference fibre cross-section is sigma_max a(t) f_L(lambda / lambda_ofl),
+   * i.e. the Kirchhoff stress
+   *   tau_a = sigma_max a(t) f_L(l) l n (x) n,  l = lambda / lambda_ofl,
    * with the isochoric fibre stretch lambda, the spatial unit fibre n and the
-   * force-length curve of Blemker, Pinsky and Delp 2005 (J Biomech 38:657):
-   * f_L(l) = 9 (l - 0.4)^2 on [0.4, 0.6], 1 - 4 (1 - l)^2 on [0.6, 1.4],
-   * 9 (l - 1.6)^2 on [1.4, 1.6], 0 otherwise.
-   * Declared in the subsection 'Activation' of a muscle material.
+   * force-length curve f_L(l) = 9 (l - 0.4)^2 on [0.4, 0.6], 1 - 4 (1 - l)^2
+   * on [0.6, 1.4], 9 (l - 1.6)^2 on [1.4, 1.6], 0 otherwise.  In uniaxial
+   * stress along the fibres the nominal active stress is sigma_max a f_L(l)
+   * / lambda_ofl: a muscle held at its optimal length pulls with sigma_max
+   * a times its reference cross-section.  (A constant Cauchy stress instead
+   * would let the force fall as the muscle is stretched and make stretched
+   * muscle unstable.)  Declared in the subsection 'Activation' of a muscle
+   * material.
    */
   class ActiveFibreStress
   {
@@ -118,21 +125,22 @@ namespace septa
     static void
     force_length(const double l, double &f, double &df);
 
-    /// G(l) = int_0^l f_L(x) / x dx, so that the active stress derives
-    /// from W_a = sigma_max a (G(lambda / lambda_ofl) - G(1 / lambda_ofl))
-    /// at fixed time (lambda dW_a/dlambda = g); W_a is the energy reported
-    /// and checked against the stress by finite differences.
+    /// H(l) = int_0^l f_L(x) dx: at fixed time the active stress derives
+    /// from W_a = sigma_max a lambda_ofl (H(l) - H(1 / lambda_ofl)), the
+    /// energy reported and checked against the stress by finite differences.
     static double
     force_length_integral(const double l);
 
-    /// Kirchhoff fibre stress sigma_max a(t) f_L(lambda / lambda_ofl) (Pa).
+    /// Kirchhoff fibre stress sigma_max a(t) f_L(l) l (Pa), l = lambda /
+    /// lambda_ofl.
     double
     stress(const double lambda, const double time) const;
 
     /**
-     * Add the active part to dW/dI4 and d2W/dI4^2 of a FibreMaterial: with
-     * g(lambda) the fibre stress, tau_bar = 2 W4 a (x) a = g n (x) n gives
-     * W4 = g / (2 I4) and W44 = g' / (4 lambda I4) - g / (2 I4^2).
+     * Add the active part to W, dW/dI4 and d2W/dI4^2 of a FibreMaterial:
+     * with g(lambda) the Kirchhoff fibre stress, tau_bar = 2 W4 a (x) a =
+     * g n (x) n gives W4 = g / (2 I4), W44 = g' / (4 lambda I4) - g / (2
+     * I4^2).
      */
     void
     add(const double I4, const double time, double &W, double &W4, double &W44)
