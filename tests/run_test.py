@@ -499,22 +499,47 @@ def gravity(septa, work):
 
 @test
 def scenarios(septa, work):
-    """Every scenario in params/ runs (coarsened, first quarter of the load)
+    """Every scenario in params/ runs (coarsened, first part of its time)
     and gives a number that could fail: the applicator pushes the skin
     centre down, gravity along -x moves it towards -x, the plate moves the
-    skin to its prescribed displacement."""
-    checks = {"compression.prm": ("u_skin centre_z", lambda v: abs(v + 0.25 * 7.3e-3) < 1e-9),
-              "applicator_disc.prm": ("u_skin centre_z", lambda v: v < -1e-5),
-              "gravity_sag.prm": ("u_skin centre_x", lambda v: v < -1e-6)}
-    for name, (column, ok) in checks.items():
+    skin to its prescribed displacement, the isometric muscle pulls with
+    about sigma_max a A0, the stimulated muscle lifts the skin."""
+    listed = sorted(f for f in os.listdir(os.path.join(HERE, "..", "params"))
+                    if f.endswith(".prm"))
+    quarter = "subsection Time\n set End time = 0.25\n set Initial step = 0.25\nend\n"
+    checks = {"compression.prm": ("u_skin centre_z", lambda v, r: abs(v + 0.25 * 7.3e-3) < 1e-9,
+                                  quarter),
+              "applicator_disc.prm": ("u_skin centre_z", lambda v, r: v < -1e-5, quarter),
+              "gravity_sag.prm": ("u_skin centre_x", lambda v, r: v < -1e-6, quarter),
+              # Plate held after the 5 % stretch (t = 0.2 s): the active
+              # force is sigma_max a A0 less what the clamped ends take
+              # (a few per cent).
+              "isometric_contraction.prm": (
+                  "reaction_skin_z",
+                  lambda v, r: 0.9 < (v - r[2]["reaction_skin_z"]) /
+                  (3e5 * r[-1]["activation_muscle"] * 4e-4) < 1.0,
+                  "subsection Time\n set End time = 0.4\nend\n"),
+              # The stimulated muscle thickens: the skin moves outwards
+              # while the muscle keeps its volume (nu = 0.4999).
+              "stimulated_block.prm": (
+                  "un_mean_skin",
+                  lambda v, r: v > 1e-4 and r[-1]["activation_muscle"] > 0.3 and
+                  abs(r[-1]["volume_muscle"] / 3.2e-5 - 1) < 1e-3,
+                  "subsection Time\n set End time = 1\nend\n")}
+    for name, (column, ok, time) in checks.items():
         text = open(os.path.join(HERE, "..", "params", name)).read()
-        text += ("subsection Geometry\n set Lateral cells = 4, 4\n set Layer cells = 2, 2, 1\nend\n"
-                 "subsection Time\n set End time = 0.25\n set Initial step = 0.25\nend\n"
-                 "subsection Output\n set Every n steps = 0\nend\n")
+        if "Layer names        = muscle, fat" in text or "compression" in name \
+                or "applicator" in name or "gravity" in name:
+            text += ("subsection Geometry\n set Lateral cells = 4, 4\n"
+                     " set Layer cells = 2, 2, 1\nend\n")
+        text += time + "subsection Output\n set Every n steps = 0\nend\n"
+        # Scenarios include presets relative to the repository root.
+        text = text.replace("include params/", "include %s/params/" % os.path.abspath(ROOT))
         _, _, rows = run(septa, work, name.replace(".prm", ""), None, text)
         value = rows[-1][column]
-        print("  %-22s %s = %g" % (name, column, value))
-        assert ok(value), "%s: %s = %g" % (name, column, value)
+        print("  %-26s %s = %g" % (name, column, value))
+        assert ok(value, rows), "%s: %s = %g" % (name, column, value)
+    assert sorted(checks) == listed, "scenarios without a check: %s" % listed
 
 
 @test
@@ -703,7 +728,10 @@ def mpi_ranks(septa, work):
     """The default layered compression scenario (coarsened) on 1 and 3
     ranks with MUMPS (what 'auto' picks at this size), and on 3 ranks with
     CG + GAMG: every statistics column agrees with the 1-rank run to 1e-6
-    relative (Krylov tolerance 1e-8, Newton tolerance 1e-8)."""
+    relative (Krylov tolerance 1e-8, Newton tolerance 1e-8).  The
+    stimulated muscle scenario (coarsened, 0.6 s) on 1 and 3 ranks: every
+    row agrees to 1e-6 (reactions on free faces are round-off and
+    skipped)."""
     overrides = ("subsection Geometry\n set Lateral cells = 4, 4\n"
                  " set Layer cells = 2, 2, 1\nend\n"
                  "subsection Output\n set Every n steps = 0\nend\n"
@@ -737,6 +765,28 @@ def mpi_ranks(septa, work):
               a["reaction_bone_z"], rel=1e-6)
         assert checked > 20, "too few columns compared"
         print("  %s on %d ranks: %d columns agree with 1 rank" % (name, ranks, checked))
+
+    # The stimulated muscle (activation, active stress, surface and volume
+    # statistics) on 1 and 3 ranks, every row.
+    text = open(os.path.join(HERE, "..", "params", "stimulated_block.prm")).read()
+    text = text.replace("include params/", "include %s/params/" % os.path.abspath(ROOT))
+    text += ("subsection Geometry\n set Lateral cells = 4, 4\n set Layer cells = 2, 2, 1\nend\n"
+             "subsection Time\n set End time = 0.6\nend\n"
+             "subsection Output\n set Every n steps = 0\nend\n")
+    runs = [run(septa, work, "mpi_muscle_np%d" % n, None, text, ranks=n)[2] for n in (1, 3)]
+    assert len(runs[0]) == len(runs[1]) == 7, [len(r) for r in runs]
+    checked = 0
+    for a, b in zip(*runs):
+        for key in a:
+            if key.startswith(("reaction", "newton", "linear")):
+                continue
+            if abs(a[key] - b[key]) > 1e-6 * max(abs(a[key]), abs(b[key])) + 1e-12:
+                raise AssertionError("muscle %s at t = %g: %g on 1 rank, %g on 3" %
+                                     (key, a["time"], a[key], b[key]))
+            checked += 1
+    close("muscle: skin lift on 3 ranks vs 1 (m)", runs[1][-1]["un_mean_skin"],
+          runs[0][-1]["un_mean_skin"], rel=1e-6)
+    print("  stimulated muscle on 3 ranks: %d values agree with 1 rank" % checked)
 
 
 # --------------------------------------------------------------- errors
