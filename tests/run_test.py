@@ -815,6 +815,12 @@ def bad_inputs(septa, work):
     """Each bad input stops with exit code 1 and a message naming the file,
     the parameter, the value and what is allowed; on 1 and 2 ranks."""
     base = open(os.path.join(HERE, "..", "params", "compression.prm")).read()
+    muscle = base.replace("subsection muscle\n    set Model         = neo-Hookean\n"
+                          "    set Shear modulus = 450",
+                          "subsection muscle\n    set Model         = Martins muscle\n"
+                          "  subsection Activation\n   @ACTIVATION@\n  end")
+    assert muscle != base
+    muscle = muscle.replace("%", "%%").replace("@ACTIVATION@", "%s")
     cases = {
         "unknown_material": (base.replace("set Model         = neo-Hookean\n    set Shear modulus = 800",
                                           "set Model         = neo-Hookian\n    set Shear modulus = 800"),
@@ -845,6 +851,23 @@ def bad_inputs(septa, work):
         "zero_fibre": (base + "subsection Materials\n subsection skin\n  set Fibre direction = 0, 0, 0\n"
                        " end\nend\n",
                        "Materials/skin/Fibre direction = '0, 0, 0' is not allowed: expected a non-zero vector"),
+        "excitation_level": (muscle % "set Excitation = constant\n   set Level = 1.5",
+                             "Materials/muscle/Activation/Level = '1.5' is not allowed: "
+                             "expected a fraction between 0 and 1"),
+        "pulse_width": (muscle % "set Excitation = programme\n   set Frequency = 100\n"
+                        "   set Pulse width = 0.02",
+                        "Materials/muscle/Activation/Pulse width = '0.02' is not allowed: "
+                        "expected a duration shorter than the pulse period"),
+        "duty_ramps": (muscle % "set Excitation = programme\n   set On time = 2\n"
+                       "   set Ramp up = 1.5\n   set Ramp down = 1",
+                       "Materials/muscle/Activation/Ramp up = '1.5' is not allowed: "
+                       "expected ramps that fit in the 'On time'"),
+        "missing_excitation_file": (muscle % "set Excitation = table\n"
+                                    "   set Excitation file = no/such/signal.csv",
+                                    "Activation/Excitation file = 'no/such/signal.csv' is not allowed"),
+        "unknown_surface": (base + "subsection Output\n set Surface statistics = skin, skn\nend\n",
+                            "Output/Surface statistics = 'skn' is not allowed: expected boundary "
+                            "names of the geometry"),
     }
     for name, (text, message) in cases.items():
         for ranks in (1, 2):
