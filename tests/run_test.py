@@ -391,6 +391,64 @@ def muscle_contraction(septa, work):
         close("free: muscle volume (m^3)", r["volume_solid"], 1e-9, rel=1e-3)
 
 
+# ------------------------------------------------------- viscoelasticity
+@test
+def viscoelastic_relaxation(septa, work):
+    """Stress relaxation under a held deformation against the Prony series.
+    Unit cube, split neo-Hookean (mu = 530 Pa, nu = 0.45) with a two-term
+    Prony series (g = 0.39, 0.2; tau = 700, 50 s) on its isochoric part;
+    confined compression (all lateral faces on rollers) to lambda = 0.9 in
+    one step of t_r = 1 s, then held to 5000 s.  F = diag(1, 1, lambda) is
+    homogeneous and fixed during the hold, so (Simo 1987, S0 linear in time
+    over the ramp step) P_zz(t) = [tau_vol + tau_iso R(t)] / lambda with
+    tau_vol = kappa/2 (lambda^2 - 1), tau_iso = mu lambda^(-2/3) 2/3
+    (lambda^2 - 1), R(t) = 1 - sum g_i + sum g_i beta_i exp(-(t - t_r) /
+    tau_i), beta_i = (1 - exp(-t_r/tau_i)) / (t_r/tau_i): every row to 1e-7
+    (Newton tolerance 1e-8).  The long-term stress is the elastic one with
+    (1 - sum g) mu.  A second run with other hold steps (max 137 s) ends
+    with the same stress to 1e-9: the history integrates physical time
+    exactly, whatever the steps."""
+    mu, nu, lam = 530.0, 0.45, 0.9
+    g, tau = (0.39, 0.2), (700.0, 50.0)
+    kappa = 2 * mu * (1 + nu) / (3 * (1 - 2 * nu))
+    text = re.sub(r"subsection Materials.*?\nend\n", "",
+                  open(os.path.join(HERE, "cases", "uniaxial.prm")).read(), flags=re.S)
+    text = text.replace("set Names = sym x, sym y, bottom, plate",
+                        "set Names = sym x, sym y, bottom, plate, wall x, wall y")
+    text += ("subsection Materials\n subsection solid\n  set Model = neo-Hookean\n"
+             "  set Form = split\n  set Shear modulus = %g\n  set Poisson ratio = %g\n"
+             "  subsection Viscoelasticity\n   set Relative moduli = 0.39, 0.2\n"
+             "   set Relaxation times = 700, 50\n  end\n end\nend\n"
+             "subsection Loads\n subsection plate\n  set Values = %g\n  set Load curve = 0:0, 1:1\n end\n"
+             " subsection wall x\n  set Type = displacement\n  set Boundary = x+\n"
+             "  set Components = x\n  set Values = 0\n end\n"
+             " subsection wall y\n  set Type = displacement\n  set Boundary = y+\n"
+             "  set Components = y\n  set Values = 0\n end\nend\n"
+             "subsection Linear solver\n set Solver = direct\nend\n" % (mu, nu, (lam - 1) * 1e-3))
+    t_r = 1.0
+    tau_vol = kappa / 2 * (lam * lam - 1)
+    tau_iso = mu * lam ** (-2 / 3) * 2 / 3 * (lam * lam - 1)
+
+    def P(t):
+        R = 1 - sum(g) + sum(gi * (-math.expm1(-t_r / ti)) / (t_r / ti) * math.exp(-(t - t_r) / ti)
+                             for gi, ti in zip(g, tau))
+        return (tau_vol + tau_iso * R) / lam
+
+    ends = []
+    for name, max_step in (("relax", 250.0), ("relax_other_steps", 137.0)):
+        _, _, rows = run(septa, work, name, None, text +
+                         "subsection Time\n set End time = 5000\n set Initial step = 1\n"
+                         " set Maximum step = %g\n set Growth factor = 2\nend\n" % max_step)
+        assert len(rows) > 10 and abs(rows[1]["time"] - t_r) < 1e-12, len(rows)
+        for r in rows[1:]:
+            close("%s: P_zz at t = %.1f s (Pa)" % (name, r["time"]), r["reaction_skin_z"] / 1e-6,
+                  P(r["time"]), rel=1e-7)
+        ends.append(rows[-1]["reaction_skin_z"])
+    close("relaxed: long-term P_zz (Pa)", ends[0] / 1e-6,
+          (tau_vol + (1 - sum(g)) * tau_iso) / lam, rel=1e-3)
+    close("same end stress with other steps (N)", ends[1], ends[0], rel=1e-9)
+
+
 @test
 def material_presets(septa, work):
     """Every preset in params/materials/ is included into a layer and

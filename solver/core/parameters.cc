@@ -329,6 +329,7 @@ namespace septa
                             "Reference direction of the second fibre family "
                             "(models with two families, e.g. "
                             "Holzapfel-Gasser-Ogden).");
+          PronySeries::declare_parameters(prm);
           prm.leave_subsection();
         }
       prm.leave_subsection();
@@ -386,6 +387,8 @@ namespace septa
               fibres[k] /= fibres[k].norm();
             }
           run.materials.back()->set_fibres(fibres);
+          run.viscoelasticity.emplace_back();
+          run.viscoelasticity.back().parse_parameters(prm, where);
           prm.leave_subsection();
         }
       prm.leave_subsection();

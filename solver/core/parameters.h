@@ -3,6 +3,7 @@
 #include <geometry/geometry.h>
 #include <loads/load.h>
 #include <materials/material.h>
+#include <materials/viscoelasticity.h>
 
 #include <deal.II/base/parameter_handler.h>
 #include <deal.II/base/point.h>
@@ -86,13 +87,15 @@ namespace septa
     std::unique_ptr<Geometry>              geometry;
     std::vector<std::string>               layer_names;
     std::vector<std::unique_ptr<Material>> materials;
-    std::vector<std::string>               load_names;
-    std::vector<std::unique_ptr<Load>>     loads;
-    DiscretizationParameters               discretization;
-    TimeParameters                         time;
-    NewtonParameters                       newton;
-    LinearSolverParameters                 linear_solver;
-    OutputParameters                       output;
+    /// Per layer: Prony series of its viscoelasticity (empty: elastic).
+    std::vector<PronySeries>           viscoelasticity;
+    std::vector<std::string>           load_names;
+    std::vector<std::unique_ptr<Load>> loads;
+    DiscretizationParameters           discretization;
+    TimeParameters                     time;
+    NewtonParameters                   newton;
+    LinearSolverParameters             linear_solver;
+    OutputParameters                   output;
 
     /// Read @p file; InputError on any problem.
     void

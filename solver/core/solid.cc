@@ -264,13 +264,14 @@ namespace septa
 
   void
   Solid::evaluate_cell(const typename DoFHandler<3>::active_cell_iterator &cell,
-                       const FEValues<3>                &fe_values,
-                       const PETScWrappers::MPI::Vector &u,
-                       const LocalFields                &lf,
-                       CellState                        &s,
-                       FullMatrix<double>               *K_vol,
-                       CellCondensation                 *cc,
-                       const double                      time) const
+                       const FEValues<3>                  &fe_values,
+                       const PETScWrappers::MPI::Vector   &u,
+                       const LocalFields                  &lf,
+                       CellState                          &s,
+                       FullMatrix<double>                 *K_vol,
+                       CellCondensation                   *cc,
+                       const double                        time,
+                       std::vector<SymmetricTensor<2, 3>> *new_history) const
   {
     const unsigned int nq    = fe_values.n_quadrature_points;
     const unsigned int n     = fe_values.dofs_per_cell;
@@ -417,10 +418,21 @@ namespace septa
     MaterialOutput out;
     in.time  = time;
     in.fibre = material.fibres();
+    const PronySeries &prony =
+      run_parameters.viscoelasticity[cell->material_id()];
+    const unsigned int n_state = prony.state_size();
+    if (new_history)
+      new_history->resize(nq * n_state);
     for (unsigned int q = 0; q < nq; ++q)
       {
         in.F = s.F[q];
         material.evaluate(in, out);
+        if (n_state > 0)
+          prony.apply(s.F[q],
+                      time - history_time,
+                      &history[cell->active_cell_index()][q * n_state],
+                      out,
+                      new_history ? &(*new_history)[q * n_state] : nullptr);
         const double pJ = s.p_tilde[q] * s.J[q];
         s.tau[q]        = out.tau + pJ * I2;
         s.Jc[q]         = out.Jc + pJ * (IxI - 2.0 * I4);
@@ -819,6 +831,36 @@ namespace septa
 
 
   void
+  Solid::commit_history(const double time)
+  {
+    ghosted = solution;
+    FEValues<3>                        fv(mapping,
+                   fe,
+                   quadrature,
+                   update_values | update_gradients | update_JxW_values);
+    CellState                          s;
+    std::vector<SymmetricTensor<2, 3>> updated;
+    for (const auto &cell : dof_handler.active_cell_iterators())
+      if (cell->is_locally_owned() &&
+          !run_parameters.viscoelasticity[cell->material_id()].empty())
+        {
+          fv.reinit(cell);
+          evaluate_cell(cell,
+                        fv,
+                        ghosted,
+                        local_fields,
+                        s,
+                        nullptr,
+                        nullptr,
+                        time,
+                        &updated);
+          history[cell->active_cell_index()] = updated;
+        }
+    history_time = time;
+  }
+
+
+  void
   Solid::run()
   {
     make_mesh();
@@ -827,6 +869,14 @@ namespace septa
     solution = 0;
     ghosted  = solution;
     project_local_fields(ghosted, local_fields);
+    // Viscoelastic layers start relaxed: S0 = 0, h_i = 0.
+    history.assign(triangulation.n_active_cells(), {});
+    for (const auto &cell : dof_handler.active_cell_iterators())
+      if (cell->is_locally_owned())
+        history[cell->active_cell_index()].assign(
+          quadrature.size() *
+            run_parameters.viscoelasticity[cell->material_id()].state_size(),
+          SymmetricTensor<2, 3>());
     update_dirichlet(0.0);
     for (const auto &m : run_parameters.materials)
       reference_modulus = std::max(reference_modulus, m->shear_modulus());
@@ -886,6 +936,7 @@ namespace septa
             continue;
           }
         t += dt;
+        commit_history(t);
         ++step;
         total_newton += newton_its;
         total_linear += linear_its;

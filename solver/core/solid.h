@@ -99,14 +99,20 @@ namespace septa
     /// fields @p lf; with @p condensation also the condensed volumetric
     /// tangent @p K_vol and what the recovery needs.
     void
-    evaluate_cell(const typename DoFHandler<3>::active_cell_iterator &cell,
-                  const FEValues<3>                                  &fe_values,
-                  const PETScWrappers::MPI::Vector                   &u,
-                  const LocalFields                                  &lf,
-                  CellState                                          &state,
-                  FullMatrix<double>                                 *K_vol,
-                  CellCondensation *condensation,
-                  const double      time) const;
+    evaluate_cell(
+      const typename DoFHandler<3>::active_cell_iterator &cell,
+      const FEValues<3>                                  &fe_values,
+      const PETScWrappers::MPI::Vector                   &u,
+      const LocalFields                                  &lf,
+      CellState                                          &state,
+      FullMatrix<double>                                 *K_vol,
+      CellCondensation                                   *condensation,
+      const double                                        time,
+      std::vector<SymmetricTensor<2, 3>> *new_history = nullptr) const;
+    /// Viscoelastic layers: store the state of every quadrature point at
+    /// the converged solution of @p time.
+    void
+    commit_history(const double time);
     /// Local fields of the exact projection J~ = Pi_h J, p~ = Pi_h U'(J~)
     /// at displacement @p u.
     void
@@ -171,6 +177,11 @@ namespace septa
     double                           f_int_norm = 0;
     PETScWrappers::MPI::Vector       solution; ///< owned
     PETScWrappers::MPI::Vector       ghosted;  ///< owned + ghosts
+
+    /// Viscoelastic state per cell (PronySeries::state_size() tensors per
+    /// quadrature point) at history_time, the last converged time.
+    std::vector<std::vector<SymmetricTensor<2, 3>>> history;
+    double                                          history_time = 0;
 
     LocalFields                   local_fields;
     std::vector<CellCondensation> condensation;

@@ -10,6 +10,7 @@
 // materials is added as the solver adds it.
 #include <core/registry.h>
 #include <materials/material.h>
+#include <materials/viscoelasticity.h>
 
 #include <deal.II/base/mpi.h>
 
@@ -229,6 +230,76 @@ main(int argc, char **argv)
           n_checks += 2;
         }
     }
+  // Quasi-linear viscoelasticity: with a Prony series the stress no longer
+  // derives from W, but tau(F) at fixed history and step must still have
+  // the tangent Jc (checked by central differences, tangent only), for an
+  // isotropic and a fibre material.
+  {
+    std::mt19937                           rng2(7);
+    std::uniform_real_distribution<double> uni(-1.0, 1.0);
+    for (const std::string name : {"neo-Hookean", "Holzapfel-Gasser-Ogden"})
+      {
+        ParameterHandler prm;
+        Registry<Material>::entries().at(name).declare_parameters(prm);
+        PronySeries::declare_parameters(prm);
+        prm.set("Shear modulus", "1000");
+        prm.enter_subsection("Viscoelasticity");
+        prm.set("Relative moduli", "0.39, 0.2");
+        prm.set("Relaxation times", "700, 50");
+        prm.leave_subsection();
+        auto m = Registry<Material>::create(name, name);
+        m->parse_parameters(prm, name);
+        PronySeries prony;
+        prony.parse_parameters(prm, name);
+        std::vector<SymmetricTensor<2, 3>> old(prony.state_size());
+        for (auto &t : old)
+          for (unsigned int i = 0; i < 3; ++i)
+            for (unsigned int j = i; j < 3; ++j)
+              t[i][j] = 500.0 * uni(rng2);
+        const double dt  = 30.0;
+        const auto   tau = [&](const Tensor<2, 3> &F, MaterialOutput &out) {
+          MaterialInput in;
+          in.F        = F;
+          in.fibre[0] = Tensor<1, 3>({1.0, 0.3, 0.2});
+          in.fibre[0] /= in.fibre[0].norm();
+          m->evaluate(in, out);
+          prony.apply(F, dt, old.data(), out, nullptr);
+        };
+        std::cout << name << " with Prony series (dt = 30 s)" << std::endl;
+        for (const auto &[what, F0] : states)
+          {
+            const Tensor<2, 3> F = random_rotation(rng) * F0;
+            MaterialOutput     o;
+            tau(F, o);
+            const double h = 1e-6;
+            double       e = 0, scale = 0;
+            for (unsigned int i = 0; i < 3; ++i)
+              for (unsigned int j = 0; j < 3; ++j)
+                {
+                  Tensor<2, 3> dF;
+                  dF[i][j] = 1.0;
+                  MaterialOutput p, q;
+                  tau(F + h * dF, p);
+                  tau(F - h * dF, q);
+                  const Tensor<2, 3> dtau =
+                    (Tensor<2, 3>(p.tau) - Tensor<2, 3>(q.tau)) / (2 * h);
+                  const Tensor<2, 3> l = dF * invert(F);
+                  const Tensor<2, 3> t = o.tau;
+                  const Tensor<2, 3> model =
+                    Tensor<2, 3>(o.Jc * symmetrize(l)) + l * t +
+                    t * transpose(l);
+                  e     = std::max(e, (dtau - model).norm());
+                  scale = std::max(scale, model.norm());
+                }
+            e /= scale;
+            std::cout << "  " << what << ": tangent " << e
+                      << (e < 1e-6 ? "  ok" : "  FAIL") << std::endl;
+            worst = std::max(worst, e);
+            ++n_checks;
+          }
+      }
+  }
+
   std::cout << n_checks << " checks, worst relative error " << worst
             << std::endl;
   return (worst < 1e-6 && n_checks > 0) ? 0 : 1;
