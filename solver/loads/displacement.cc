@@ -1,8 +1,11 @@
 #include <core/input_error.h>
 #include <core/registry.h>
 #include <loads/load.h>
+#include <loads/surface_patch.h>
 
 #include <deal.II/base/function.h>
+#include <deal.II/dofs/dof_tools.h>
+#include <deal.II/fe/mapping_q1.h>
 #include <deal.II/numerics/vector_tools.h>
 
 namespace septa
@@ -12,7 +15,9 @@ namespace septa
   /**
    * Prescribed displacement of some components on a named boundary:
    * u_c = value_c * curve(t).  Zero values clamp; a single component gives a
-   * roller (e.g. 'z' on a symmetry plane normal to z).
+   * roller (e.g. 'z' on a symmetry plane normal to z).  With a patch only
+   * the nodes inside it are moved: a rigid flat indenter glued to the skin
+   * (a disc or a rectangle).
    */
   class PrescribedDisplacement : public Load
   {
@@ -38,6 +43,7 @@ namespace septa
                         "constant",
                         Patterns::Anything(),
                         LoadCurve::documentation());
+      SurfacePatch::declare_parameters(prm);
     }
 
     void
@@ -56,6 +62,8 @@ namespace septa
       for (const auto &c : comps)
         components.push_back(c == "x" ? 0 : (c == "y" ? 1 : 2));
       curve = LoadCurve(prm.get("Load curve"), where + "/Load curve");
+      patch.parse_parameters(prm, where);
+      whole = prm.get("Patch") == "whole";
     }
 
     void
@@ -77,10 +85,18 @@ namespace septa
           mask.set(components[i], true);
           Vector<double> v(3);
           v[components[i]] = values[i] * f;
-          const Functions::ConstantFunction<3> function(v);
+          const Functions::ConstantFunction<3>      function(v);
+          std::map<types::global_dof_index, double> values_on_boundary;
           for (const auto id : ids)
             VectorTools::interpolate_boundary_values(
-              dof_handler, id, function, out, mask);
+              dof_handler, id, function, values_on_boundary, mask);
+          if (!whole && support_points.empty())
+            DoFTools::map_dofs_to_support_points(MappingQ1<3>(),
+                                                 dof_handler,
+                                                 support_points);
+          for (const auto &[dof, value] : values_on_boundary)
+            if (whole || patch.contains(support_points.at(dof)))
+              out[dof] = value;
         }
     }
 
@@ -90,6 +106,10 @@ namespace septa
     std::vector<double>          values;
     LoadCurve                    curve;
     std::set<types::boundary_id> ids;
+    SurfacePatch                 patch;
+    bool                         whole = true;
+    /// Reference positions of the dofs this rank sees (patches only).
+    mutable std::map<types::global_dof_index, Point<3>> support_points;
   };
 
   SEPTA_REGISTER_PLUGIN(Load,
