@@ -193,8 +193,8 @@ def uniaxial_fibre(derivs, kappa, stretch, fibre_axis):
 
 @test
 def fibre_uniaxial(septa, work):
-    """Holzapfel-Gasser-Ogden (one family, dispersion 0.1) and Martins
-    passive muscle at nu = 0.4999 (Q2-P1 mixed), stretched in uniaxial
+    """Holzapfel-Gasser-Ogden (one family, dispersion 0.1), Martins
+    passive muscle and fibrous septa (E_f = 100 kPa) at nu = 0.4999 (Q2-P1 mixed), stretched in uniaxial
     stress to 1.3 along and across their fibres: nominal stress equal to the
     closed form for the same kappa to 1e-6 (homogeneous state, exact in
     the discretisation).  Along the fibres also the incompressible closed
@@ -212,6 +212,11 @@ def fibre_uniaxial(septa, work):
         wE = k1 * E * math.exp(k2 * E * E) if E > 0 else 0.0
         return mu / 2 + kd * wE, (1 - 3 * kd) * wE
 
+    Ef = 1e5  # fibrous septa: fibre Young's modulus
+
+    def septa_derivs(i1, i4):
+        return mu / 2, (Ef / 4 * (i4 - 1) if i4 > 1 else 0.0)
+
     def martins(i1, i4):
         w4 = 2 * A * a * (i4 - 1) * math.exp(a * (i4 - 1) ** 2) if i4 > 1 else 0.0
         return c * b * math.exp(b * (i1 - 3)), w4
@@ -222,6 +227,8 @@ def fibre_uniaxial(septa, work):
             " set Fibre families = 1\n" % (mu, k1, k2, kd), mu, hgo),
         "Martins muscle": (" set c = %g\n set b = %g\n set A = %g\n set a = %g\n"
                            % (c, b, A, a), 2 * b * c, martins),
+        "fibrous septa": (" set Shear modulus = %g\n set Fibre modulus = %g\n" % (mu, Ef),
+                          mu, septa_derivs),
     }
     base = uniaxial_without_materials()
     incompressible_checks = 0
@@ -447,6 +454,51 @@ def viscoelastic_relaxation(septa, work):
     close("relaxed: long-term P_zz (Pa)", ends[0] / 1e-6,
           (tau_vol + (1 - sum(g)) * tau_iso) / lam, rel=1e-3)
     close("same end stress with other steps (N)", ends[1], ends[0], rel=1e-9)
+
+
+@test
+def rigid_bone(septa, work):
+    """A rigid bone layer under muscle and fat compressed by a plate, with
+    no boundary condition of its own: the nodes of the rigid layer are
+    held, so the soft layers behave exactly as if their bottom face were
+    clamped (same run without the bone layer, 'bone' boundary clamped:
+    every displacement probe and the plate force agree to 1e-8), and the
+    force on the rigid layer (reaction_layer_bone) balances the plate's
+    to 1e-8.  The same on 3 ranks."""
+    def case(with_bone, ranks=1):
+        layers = ("bone, muscle, fat", "5, 20, 15", "1, 2, 2") if with_bone else \
+            ("muscle, fat", "20, 15", "2, 2")
+        bone_load = "plate" if with_bone else "fixed, plate"
+        text = ("subsection Geometry\n set Type = layered block\n set Mesh scale = 1e-3\n"
+                " set Layer names = %s\n set Layer thicknesses = %s\n set Layer cells = %s\n"
+                " set Lateral size = 40, 40\n set Lateral cells = 4, 4\nend\n"
+                "subsection Materials\n" % layers)
+        if with_bone:
+            text += " subsection bone\n  set Model = rigid\n end\n"
+        text += (" subsection muscle\n  set Shear modulus = 450\n  set Bulk modulus = 37.5e3\n end\n"
+                 " subsection fat\n  set Shear modulus = 800\n  set Bulk modulus = 66.67e3\n end\n"
+                 "end\nsubsection Loads\n set Names = %s\n" % bone_load)
+        if not with_bone:
+            text += (" subsection fixed\n  set Type = displacement\n  set Boundary = bone\n"
+                     "  set Components = x, y, z\n  set Values = 0, 0, 0\n end\n")
+        top = 40 if with_bone else 35
+        text += (" subsection plate\n  set Type = displacement\n  set Boundary = skin\n"
+                 "  set Components = z\n  set Values = -5e-3\n  set Load curve = 0:0, 1:1\n end\nend\n"
+                 "subsection Time\n set Initial step = 0.5\n set Maximum step = 0.5\nend\n"
+                 "subsection Linear solver\n set Solver = direct\nend\n"
+                 "subsection Output\n set Probe points = a: 0.01, 0.005, %g; b: -0.015, 0.01, %g\nend\n"
+                 % ((top - 10) * 1e-3, (top - 25) * 1e-3))
+        return run(septa, work, ("with_bone_np%d" % ranks) if with_bone else "clamped", None,
+                   text, ranks=ranks)[2][-1]
+    a, b = case(True), case(False)
+    close("rigid bone on 3 ranks vs 1: plate force (N)", case(True, 3)["reaction_skin_z"],
+          a["reaction_skin_z"], rel=1e-8)
+    for key in ("u_a_x", "u_a_y", "u_a_z", "u_b_x", "u_b_z", "reaction_skin_z"):
+        close("rigid bone vs clamped: %s" % key, a[key], b[key], rel=1e-8, abs_=1e-14)
+    for c in "xyz":
+        close("force on the bone balances the plate, %s (N)" % c, a["reaction_layer_bone_" + c],
+              -a["reaction_skin_" + c], abs_=1e-8 * abs(a["reaction_skin_z"]))
+    assert abs(a["u_a_z"]) > 1e-4, a["u_a_z"]
 
 
 @test

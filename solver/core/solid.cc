@@ -176,6 +176,25 @@ namespace septa
     for (const auto &[name, ids] : boundaries)
       boundary_dofs[name] =
         DoFTools::extract_boundary_dofs(dof_handler, ComponentMask(), ids);
+    // Rigid layers: every dof of their cells is held; the force on them is
+    // reported like a boundary's, as 'layer_<name>'.
+    rigid_dofs = IndexSet(dof_handler.n_dofs());
+    for (unsigned int l = 0; l < run_parameters.materials.size(); ++l)
+      if (run_parameters.materials[l]->is_rigid())
+        {
+          IndexSet                             dofs(dof_handler.n_dofs());
+          std::vector<types::global_dof_index> cell_dofs(fe.n_dofs_per_cell());
+          for (const auto &cell : dof_handler.active_cell_iterators())
+            if (!cell->is_artificial() && cell->material_id() == l)
+              {
+                cell->get_dof_indices(cell_dofs);
+                for (const auto dof : cell_dofs)
+                  dofs.add_index(dof);
+              }
+          dofs.compress();
+          boundary_dofs["layer_" + run_parameters.layer_names[l]] = dofs;
+          rigid_dofs.add_indices(dofs);
+        }
 
     // Probe points: find the owning cell once.
     for (const auto &p : run_parameters.output.probe_points)
@@ -246,6 +265,8 @@ namespace septa
     dirichlet_targets.clear();
     for (const auto &load : run_parameters.loads)
       load->prescribed_displacements(time, dof_handler, dirichlet_targets);
+    for (const auto dof : rigid_dofs)
+      dirichlet_targets[dof] = 0.0;
     constraints.clear();
     constraints.reinit(locally_relevant);
     constraints.merge(hanging);

@@ -193,6 +193,8 @@ namespace septa
     /// Component of each locally owned dof (owned order).
     std::vector<unsigned int>       owned_component;
     std::map<std::string, IndexSet> boundary_dofs;
+    /// Dofs of rigid layers (locally relevant), held at zero.
+    IndexSet rigid_dofs;
 
     struct Probe
     {

@@ -392,7 +392,7 @@ namespace septa
       return x + 4.0 / 3.0 * std::pow(1.0 - x, 3);
     };
     const auto p3 = [](const double x) { return 3.0 * std::pow(x - 1.6, 3); };
-    double H = 0;
+    double     H  = 0;
     if (l > 0.4)
       H += p1(std::min(l, 0.6)) - p1(0.4);
     if (l > 0.6)

@@ -96,6 +96,13 @@ namespace septa
       rho = value;
     }
 
+    /// True for a rigid, fixed layer (all its nodes are held).
+    virtual bool
+    is_rigid() const
+    {
+      return false;
+    }
+
     /// True if evaluate() reads MaterialInput::fibre.
     virtual bool
     is_anisotropic() const

@@ -35,7 +35,7 @@ namespace septa
     if (Utilities::MPI::this_mpi_process(comm) != 0)
       return;
     statistics << "time,step_size,newton_iterations,linear_iterations";
-    for (const auto &b : boundaries)
+    for (const auto &b : boundary_dofs)
       for (const char *c : {"x", "y", "z"})
         statistics << ",reaction_" << b.first << "_" << c;
     for (const auto &name : o.probe_names)
