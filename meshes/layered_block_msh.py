@@ -5,8 +5,20 @@ Coordinates in mm (use 'Mesh scale = 1e-3'), centred laterally, bone side at
 z = 0.  Physical volumes: 1, 2, 3, ... one per layer from the bone up.
 Physical surfaces: 11 bone (z = 0), 12 skin (top), 13 x-, 14 x+, 15 y-,
 16 y+.  The same block as septa's built-in 'layered block' geometry, so the
-two can be compared; a template for meshes made elsewhere."""
+two can be compared; a template for meshes made elsewhere.
+
+Options for the cellulite structure and fibre fields:
+  --septa-layer L --septa-every N   cell columns i = N/2, N/2 + N, ... of
+      layer L (from 1) become upright septa planes normal to x (physical
+      volume 9): fat chambers separated by septa perpendicular to the skin
+      (Nurnberger & Muller 1978, the pattern of women's cellulite).
+  --fibres X Y Z   write an $ElementData view 'fibre' (3 components per
+      hexahedron) with this direction for every cell;
+  --fan-layer L --fan-degrees D   in layer L the direction is turned about
+      z by D * y / (half width): a fan of muscle fibres;
+  septa cells get fibres along z (skin to fascia)."""
 import argparse
+import math
 
 
 def main():
@@ -20,6 +32,11 @@ def main():
                    help="layer thicknesses in mm, bone side first")
     p.add_argument("--layers", type=int, nargs="+", default=[4, 3, 1],
                    help="cells through each layer")
+    p.add_argument("--septa-layer", type=int, default=0)
+    p.add_argument("--septa-every", type=int, default=4)
+    p.add_argument("--fibres", type=float, nargs=3)
+    p.add_argument("--fan-layer", type=int, default=0)
+    p.add_argument("--fan-degrees", type=float, default=0.0)
     a = p.parse_args()
     n_layers = len(a.layers)
     thick = (a.thicknesses + [1.0] * n_layers)[:n_layers]
@@ -39,14 +56,27 @@ def main():
             for i in range(nx + 1):
                 lines.append("%d %.12g %.12g %.12g" % (node(i, j, k), xs[i], ys[j], zs[k]))
     lines.append("$EndNodes")
-    elements = []
+    elements, fibres = [], []
     for k in range(nz):
         for j in range(ny):
             for i in range(nx):
                 hexa = [node(i, j, k), node(i + 1, j, k), node(i + 1, j + 1, k),
                         node(i, j + 1, k), node(i, j, k + 1), node(i + 1, j, k + 1),
                         node(i + 1, j + 1, k + 1), node(i, j + 1, k + 1)]
-                elements.append((5, layer_of[k] + 1, hexa))
+                tag = layer_of[k] + 1
+                if tag == a.septa_layer and i % a.septa_every == a.septa_every // 2:
+                    tag = 9
+                elements.append((5, tag, hexa))
+                direction = a.fibres
+                if direction and tag == a.fan_layer:
+                    yc = 0.5 * (ys[j] + ys[j + 1])
+                    t = math.radians(a.fan_degrees) * yc / (a.size[1] / 2)
+                    direction = [direction[0] * math.cos(t) - direction[1] * math.sin(t),
+                                 direction[0] * math.sin(t) + direction[1] * math.cos(t),
+                                 direction[2]]
+                if direction and tag == 9:
+                    direction = [0.0, 0.0, 1.0]
+                fibres.append(direction)
     for j in range(ny):
         for i in range(nx):
             elements.append((3, 11, [node(i, j, 0), node(i, j + 1, 0),
@@ -68,6 +98,11 @@ def main():
     for e, (kind, tag, nodes) in enumerate(elements, 1):
         lines.append("%d %d 2 %d %d %s" % (e, kind, tag, tag, " ".join(map(str, nodes))))
     lines.append("$EndElements")
+    if a.fibres:
+        lines += ["$ElementData", "1", '"fibre"', "1", "0.0", "3", "0", "3", str(len(fibres))]
+        for e, d in enumerate(fibres, 1):
+            lines.append("%d %.12g %.12g %.12g" % (e, d[0], d[1], d[2]))
+        lines.append("$EndElementData")
     with open(a.output, "w") as f:
         f.write("\n".join(lines) + "\n")
 

@@ -501,6 +501,126 @@ def rigid_bone(septa, work):
     assert abs(a["u_a_z"]) > 1e-4, a["u_a_z"]
 
 
+def cell_fields(pvd, fields):
+    """[centre x, y, z, values...] of every VTK cell of the first step."""
+    import json
+    p = subprocess.run(["/usr/bin/python3", os.path.join(HERE, "read_vtk.py"), pvd,
+                        "--cells", ",".join(fields), "--first"],
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    assert p.returncode == 0, p.stdout
+    return json.loads(p.stdout)
+
+
+@test
+def fibre_fields(septa, work):
+    """Fibre directions per cell.  (1) From the mesh: a Gmsh unit cube whose
+    element data gives every cell the fibre (0, 0, 1), Martins muscle with
+    'Fibre field = mesh', stretched to 1.3 along z: the same reaction as the
+    constant fibre (0, 0, 1) to 1e-10 (and not the one across the fibres).
+    (2) Origin-insertion: fibres from the point O to an insertion line at
+    x = 0.1 m: every cell's written fibre direction at t = 0 is the unit
+    vector from O to the cell centre (1e-6; the closest line through O is
+    the one through the centre).  (3) A mesh fan (directions turned about z
+    by 30 deg * y / half width by the generator) on 2 ranks: every muscle
+    cell's written direction matches (1e-6).  (4) Septa tether the skin:
+    under the garment of params/cellulite_septa.prm the dimple depth
+    (max - min normal skin displacement) is more than twice that of the
+    same block with the septa made of fat."""
+    msh = os.path.join(work, "cube.msh")
+    subprocess.run([sys.executable, os.path.join(ROOT, "meshes", "layered_block_msh.py"),
+                    "--output", msh, "--size", "1", "1", "--cells", "2", "2",
+                    "--thicknesses", "1", "--layers", "2", "--fibres", "0", "0", "1"], check=True)
+    base = uniaxial_without_materials()
+    base = re.sub(r"subsection Geometry.*?\nend\n",
+                  "subsection Geometry\n set Type = gmsh\n set Mesh scale = 1e-3\n"
+                  " set File = %s\n set Layer tags = 1: solid\n"
+                  " set Boundary tags = 11: bone, 12: skin, 13: x-, 14: x+, 15: y-, 16: y+\nend\n" % msh,
+                  base, count=1, flags=re.S)
+    # The Gmsh cube is centred: move the symmetry planes to rollers at the
+    # centre lines is not needed, rollers on x- and y- keep it homogeneous.
+    results = {}
+    for label, field in (("mesh", "set Fibre field = mesh"),
+                         ("along", "set Fibre direction = 0, 0, 1"),
+                         ("across", "set Fibre direction = 1, 0, 0")):
+        _, _, rows = run(septa, work, "fibre_" + label, None, base +
+                         "subsection Materials\n subsection solid\n  set Model = Martins muscle\n"
+                         "  set Poisson ratio = 0.4999\n  %s\n end\nend\n"
+                         "subsection Loads\n subsection plate\n  set Values = 0.3e-3\n end\nend\n"
+                         "subsection Linear solver\n set Solver = direct\nend\n" % field)
+        results[label] = rows[-1]["reaction_skin_z"]
+    close("mesh fibres = constant fibres along z (N)", results["mesh"], results["along"], rel=1e-10)
+    assert abs(results["across"] / results["along"] - 1) > 0.1, results
+
+    # Origin-insertion fan in a flat block.
+    O = (-0.05, 0.0, 0.005)
+    text = ("subsection Geometry\n set Type = layered block\n set Mesh scale = 1e-3\n"
+            " set Layer names = muscle\n set Layer thicknesses = 10\n set Layer cells = 1\n"
+            " set Lateral size = 40, 40\n set Lateral cells = 4, 4\nend\n"
+            "subsection Materials\n subsection muscle\n  set Model = Martins muscle\n"
+            "  set Fibre field = origin-insertion\n"
+            "  set Origin line = %g, %g, %g; %g, %g, %g\n"
+            "  set Insertion line = 0.1, -0.1, 0.005; 0.1, 0.1, 0.005\n end\nend\n"
+            "subsection Loads\n set Names = bone\n subsection bone\n  set Type = displacement\n"
+            "  set Boundary = bone\n end\nend\n"
+            "subsection Time\n set Initial step = 1\n set Maximum step = 1\nend\n" % (O + O))
+    run(septa, work, "origin_insertion", None, text)
+    rows = cell_fields(os.path.join(work, "origin_insertion", "solution.pvd"),
+                       ["fibre_x", "fibre_y", "fibre_z"])
+    worst = 0
+    for x, y, z, fx, fy, fz in rows:
+        # Centre of the deal.II cell (10 mm grid) that holds this sub-cell.
+        cx = (math.floor(x / 0.01) + 0.5) * 0.01
+        cy = (math.floor(y / 0.01) + 0.5) * 0.01
+        d = (cx - O[0], cy - O[1])
+        n = math.hypot(*d)
+        worst = max(worst, abs(fx - d[0] / n), abs(fy - d[1] / n), abs(fz))
+    close("origin-insertion: direction O -> cell centre (worst)", worst, 0.0, abs_=1e-6)
+    assert len(rows) >= 16, len(rows)
+
+    # Fan read from the mesh, 2 ranks.
+    fan = os.path.join(work, "fan.msh")
+    subprocess.run([sys.executable, os.path.join(ROOT, "meshes", "layered_block_msh.py"),
+                    "--output", fan, "--size", "40", "40", "--cells", "4", "4",
+                    "--thicknesses", "10", "5", "--layers", "1", "1", "--fibres", "1", "0", "0",
+                    "--fan-layer", "1", "--fan-degrees", "30"], check=True)
+    text = ("subsection Geometry\n set Type = gmsh\n set Mesh scale = 1e-3\n set File = %s\n"
+            " set Layer tags = 1: muscle, 2: fat\n set Boundary tags = 11: bone\nend\n"
+            "subsection Materials\n subsection muscle\n  set Model = Martins muscle\n"
+            "  set Fibre field = mesh\n end\n subsection fat\n  set Model = neo-Hookean\n end\nend\n"
+            "subsection Loads\n set Names = bone\n subsection bone\n  set Type = displacement\n"
+            "  set Boundary = bone\n end\nend\n"
+            "subsection Time\n set Initial step = 1\n set Maximum step = 1\nend\n" % fan)
+    run(septa, work, "mesh_fan", None, text, ranks=2)
+    worst, n_muscle = 0, 0
+    for x, y, z, fx, fy, fz, layer in cell_fields(os.path.join(work, "mesh_fan", "solution.pvd"),
+                                                  ["fibre_x", "fibre_y", "fibre_z", "layer"]):
+        if layer != 0:
+            continue
+        cy = (math.floor(y / 0.01) + 0.5) * 0.01
+        t = math.radians(30) * cy / 0.02
+        worst = max(worst, abs(fx - math.cos(t)), abs(fy - math.sin(t)), abs(fz))
+        n_muscle += 1
+    close("mesh fan: written direction = generator's (worst)", worst, 0.0, abs_=1e-6)
+    assert n_muscle >= 16, n_muscle
+
+    # Septa tether the skin.
+    text = open(os.path.join(ROOT, "params", "cellulite_septa.prm")).read()
+    text = text.replace("include params/", "include %s/params/" % os.path.abspath(ROOT))
+    text = text.replace("meshes/cellulite_block.msh",
+                        os.path.join(os.path.abspath(ROOT), "meshes", "cellulite_block.msh"))
+    fat = re.sub(r"  subsection septa\n.*?\n  end\n",
+                 "  subsection septa\n   include %s/params/materials/buttock_fat.prm\n  end\n"
+                 % os.path.abspath(ROOT), text, count=1, flags=re.S)
+    assert fat != text
+    depth = {}
+    for label, t in (("septa", text), ("fat", fat)):
+        r = run(septa, work, "dimples_" + label, None, t +
+                "subsection Output\n set Write fields = false\nend\n")[2][-1]
+        depth[label] = r["un_max_skin"] - r["un_min_skin"]
+        print("  dimple depth with %s: %.4g mm" % (label, depth[label] * 1e3))
+    assert depth["septa"] > 2 * depth["fat"] > 0, depth
+
+
 @test
 def material_presets(septa, work):
     """Every preset in params/materials/ is included into a layer and
@@ -618,7 +738,8 @@ def scenarios(septa, work):
     centre down, gravity along -x moves it towards -x, the plate moves the
     skin to its prescribed displacement, the isometric muscle pulls with
     about sigma_max a A0, the stimulated muscle lifts the skin, the
-    indenter force relaxes with the fat."""
+    indenter force relaxes with the fat, the rigid bone under the septa
+    block carries the garment force and the skin dimples."""
     listed = sorted(f for f in os.listdir(os.path.join(HERE, "..", "params"))
                     if f.endswith(".prm"))
     quarter = "subsection Time\n set End time = 0.25\n set Initial step = 0.25\nend\n"
@@ -644,6 +765,15 @@ def scenarios(septa, work):
               # Held indentation: the indenter force falls monotonically
               # while the fat relaxes, but by less than the fat's 39 %
               # (skin and muscle are elastic).
+              # Garment on the septa block: the rigid bone carries the
+              # garment force p A (4.27 N; the follower pressure acts on the
+              # deformed skin, within 5 %), and the skin dimples by more than
+              # 0.1 mm between the septa.
+              "cellulite_septa.prm": (
+                  "reaction_layer_bone_z",
+                  lambda v, r: abs(v / (2666 * 1.6e-3) - 1) < 0.05 and
+                  r[-1]["un_max_skin"] - r[-1]["un_min_skin"] > 1e-4,
+                  ""),
               "fat_relaxation.prm": (
                   "reaction_skin_z",
                   lambda v, r: 0.61 < v / [x for x in r if x["time"] >= 1][0]["reaction_skin_z"] < 0.95
@@ -659,6 +789,8 @@ def scenarios(septa, work):
         text += time + "subsection Output\n set Every n steps = 0\nend\n"
         # Scenarios include presets relative to the repository root.
         text = text.replace("include params/", "include %s/params/" % os.path.abspath(ROOT))
+        text = text.replace("File          = meshes/",
+                            "File          = %s/meshes/" % os.path.abspath(ROOT))
         _, _, rows = run(septa, work, name.replace(".prm", ""), None, text)
         value = rows[-1][column]
         print("  %-26s %s = %g" % (name, column, value))
@@ -996,6 +1128,13 @@ def bad_inputs(septa, work):
         "missing_excitation_file": (muscle % "set Excitation = table\n"
                                     "   set Excitation file = no/such/signal.csv",
                                     "Activation/Excitation file = 'no/such/signal.csv' is not allowed"),
+        "fibres_not_in_mesh": (base + "subsection Materials\n subsection muscle\n"
+                               "  set Fibre field = mesh\n end\nend\n",
+                               "Materials/muscle/Fibre field = 'mesh (256 cells have no direction "
+                               "in the mesh file)' is not allowed"),
+        "origin_line": (base + "subsection Materials\n subsection muscle\n"
+                        "  set Fibre field = origin-insertion\n  set Origin line = 1, 2\n end\nend\n",
+                        "Materials/muscle/Origin line = '1, 2' is not allowed: expected two end points"),
         "unknown_surface": (base + "subsection Output\n set Surface statistics = skin, skn\nend\n",
                             "Output/Surface statistics = 'skn' is not allowed: expected boundary "
                             "names of the geometry"),

@@ -330,6 +330,7 @@ namespace septa
                             "(models with two families, e.g. "
                             "Holzapfel-Gasser-Ogden).");
           PronySeries::declare_parameters(prm);
+          FibreField::declare_parameters(prm);
           prm.leave_subsection();
         }
       prm.leave_subsection();
@@ -389,6 +390,8 @@ namespace septa
           run.materials.back()->set_fibres(fibres);
           run.viscoelasticity.emplace_back();
           run.viscoelasticity.back().parse_parameters(prm, where);
+          run.fibre_fields.emplace_back();
+          run.fibre_fields.back().parse_parameters(prm, where);
           prm.leave_subsection();
         }
       prm.leave_subsection();

@@ -2,6 +2,7 @@
 
 #include <geometry/geometry.h>
 #include <loads/load.h>
+#include <materials/fibre_field.h>
 #include <materials/material.h>
 #include <materials/viscoelasticity.h>
 
@@ -88,7 +89,9 @@ namespace septa
     std::vector<std::string>               layer_names;
     std::vector<std::unique_ptr<Material>> materials;
     /// Per layer: Prony series of its viscoelasticity (empty: elastic).
-    std::vector<PronySeries>           viscoelasticity;
+    std::vector<PronySeries> viscoelasticity;
+    /// Per layer: where its first fibre direction comes from.
+    std::vector<FibreField>            fibre_fields;
     std::vector<std::string>           load_names;
     std::vector<std::unique_ptr<Load>> loads;
     DiscretizationParameters           discretization;

@@ -438,7 +438,7 @@ namespace septa
     MaterialInput  in;
     MaterialOutput out;
     in.time  = time;
-    in.fibre = material.fibres();
+    in.fibre = cell_fibres[cell->active_cell_index()];
     const PronySeries &prony =
       run_parameters.viscoelasticity[cell->material_id()];
     const unsigned int n_state = prony.state_size();
@@ -852,6 +852,77 @@ namespace septa
 
 
   void
+  Solid::setup_fibres()
+  {
+    cell_fibres.assign(triangulation.n_active_cells(), {});
+    // Mesh directions by cell centre (mesh units, rounded to 1e-7 of the
+    // mesh size; neighbouring keys are searched too).
+    std::map<std::array<long long, 3>, Tensor<1, 3>> by_centre;
+    const auto directions = run_parameters.geometry->cell_directions();
+    double     extent     = 0;
+    for (const auto &[c, d] : directions)
+      extent = std::max(extent, c.norm());
+    const double tol = 1e-7 * std::max(extent, 1e-300);
+    const auto   key =
+      [&](const Point<3> &c, const int dx, const int dy, const int dz) {
+        return std::array<long long, 3>{{std::llround(c[0] / tol) + dx,
+                                         std::llround(c[1] / tol) + dy,
+                                         std::llround(c[2] / tol) + dz}};
+      };
+    for (const auto &[c, d] : directions)
+      by_centre[key(c, 0, 0, 0)] = d;
+
+    unsigned int n_missing = 0, missing_layer = 0;
+    for (const auto &cell : dof_handler.active_cell_iterators())
+      {
+        if (!cell->is_locally_owned())
+          continue;
+        const unsigned int l      = cell->material_id();
+        const auto        &field  = run_parameters.fibre_fields[l];
+        auto              &fibres = cell_fibres[cell->active_cell_index()];
+        fibres                    = run_parameters.materials[l]->fibres();
+        if (field.type() == FibreField::Type::origin_insertion)
+          fibres[0] = field.direction(cell->center());
+        else if (field.type() == FibreField::Type::mesh)
+          {
+            // The coarse cell the mesh file describes, in mesh units.
+            typename Triangulation<3>::cell_iterator coarse = cell;
+            while (coarse->level() > 0)
+              coarse = coarse->parent();
+            const Point<3> c     = coarse->center() / run_parameters.mesh_scale;
+            bool           found = false;
+            for (int dx = -1; dx <= 1 && !found; ++dx)
+              for (int dy = -1; dy <= 1 && !found; ++dy)
+                for (int dz = -1; dz <= 1 && !found; ++dz)
+                  {
+                    const auto it = by_centre.find(key(c, dx, dy, dz));
+                    if (it != by_centre.end())
+                      {
+                        fibres[0] = it->second;
+                        found     = true;
+                      }
+                  }
+            if (!found)
+              {
+                ++n_missing;
+                missing_layer = l;
+              }
+          }
+      }
+    // Decided on every rank, so that all stop together.
+    n_missing     = Utilities::MPI::sum(n_missing, comm);
+    missing_layer = Utilities::MPI::max(missing_layer, comm);
+    require_input(n_missing == 0,
+                  run_parameters.filename + ": Materials/" +
+                    run_parameters.layer_names[missing_layer] + "/Fibre field",
+                  "mesh (" + std::to_string(n_missing) +
+                    " cells have no direction in the mesh file)",
+                  "a Gmsh mesh (format 2) whose 'Fibre data' element view "
+                  "gives every cell of the layer a direction");
+  }
+
+
+  void
   Solid::commit_history(const double time)
   {
     ghosted = solution;
@@ -886,6 +957,7 @@ namespace septa
   {
     make_mesh();
     setup_system();
+    setup_fibres();
     write_statistics_header();
     solution = 0;
     ghosted  = solution;

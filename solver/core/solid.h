@@ -195,6 +195,12 @@ namespace septa
     std::map<std::string, IndexSet> boundary_dofs;
     /// Dofs of rigid layers (locally relevant), held at zero.
     IndexSet rigid_dofs;
+    /// Reference fibre directions of each locally owned cell (by active
+    /// cell index): the layer's constant ones, or from its fibre field.
+    std::vector<std::array<Tensor<1, 3>, 2>> cell_fibres;
+    /// Fill cell_fibres.
+    void
+    setup_fibres();
 
     struct Probe
     {

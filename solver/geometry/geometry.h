@@ -1,6 +1,8 @@
 #pragma once
 
 #include <deal.II/base/parameter_handler.h>
+#include <deal.II/base/point.h>
+#include <deal.II/base/tensor.h>
 #include <deal.II/distributed/tria.h>
 
 #include <map>
@@ -38,5 +40,14 @@ namespace septa
     /// Boundary names and the boundary ids they stand for.
     virtual std::map<std::string, std::set<dealii::types::boundary_id>>
     boundary_names() const = 0;
+
+    /// Fibre directions the mesh file gives per cell, as (centre of the
+    /// cell in mesh units, direction); empty if it gives none.  Valid after
+    /// create().
+    virtual std::vector<std::pair<dealii::Point<3>, dealii::Tensor<1, 3>>>
+    cell_directions() const
+    {
+      return {};
+    }
   };
 } // namespace septa

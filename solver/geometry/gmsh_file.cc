@@ -6,6 +6,7 @@
 #include <deal.II/grid/tria.h>
 
 #include <fstream>
+#include <sstream>
 
 namespace septa
 {
@@ -65,6 +66,13 @@ namespace septa
                         Patterns::Anything(),
                         "Physical surface tag -> boundary name, as 'tag: "
                         "name, ...'.");
+      prm.declare_entry("Fibre data",
+                        "fibre",
+                        Patterns::Anything(),
+                        "Name of the $ElementData view (3 components per "
+                        "hexahedron, format 2 .msh) that gives the fibre "
+                        "direction of each cell, for layers with 'Fibre "
+                        "field = mesh'.");
     }
 
     void
@@ -72,6 +80,7 @@ namespace septa
     {
       file        = prm.get("File");
       this->where = where;
+      fibre_view  = prm.get("Fibre data");
       const auto layer_tags =
         parse_tag_map(prm.get("Layer tags"), where + "/Layer tags");
       for (const auto &[tag, name] : layer_tags)
@@ -122,6 +131,13 @@ namespace septa
           cell->set_material_id(it->second);
         }
       tria.copy_triangulation(serial);
+      read_element_data();
+    }
+
+    std::vector<std::pair<Point<3>, Tensor<1, 3>>>
+    cell_directions() const override
+    {
+      return directions;
     }
 
     std::vector<std::string>
@@ -137,10 +153,120 @@ namespace septa
     }
 
   private:
-    std::string                                         file, where;
-    std::vector<std::string>                            names;
-    std::map<int, unsigned int>                         tag_to_layer;
-    std::map<std::string, std::set<types::boundary_id>> boundaries;
+    /// Read the $ElementData view 'Fibre data' (format 2): hexahedron
+    /// centres from $Nodes and $Elements, directions from the view.
+    void
+    read_element_data() const
+    {
+      directions.clear();
+      std::ifstream                     in(file);
+      std::string                       line;
+      std::map<long, Point<3>>          nodes;
+      std::map<long, std::vector<long>> hexes;
+      std::map<long, Tensor<1, 3>>      data;
+      const std::string bad = where + "/Fibre data = '" + fibre_view + "': ";
+      while (std::getline(in, line))
+        {
+          if (line.rfind("$MeshFormat", 0) == 0)
+            {
+              std::getline(in, line);
+              if (line.rfind("2", 0) != 0)
+                return; // format 4: no element data support
+            }
+          else if (line.rfind("$Nodes", 0) == 0)
+            {
+              long n = 0;
+              in >> n;
+              for (long k = 0; k < n; ++k)
+                {
+                  long     id;
+                  Point<3> p;
+                  in >> id >> p[0] >> p[1] >> p[2];
+                  nodes[id] = p;
+                }
+            }
+          else if (line.rfind("$Elements", 0) == 0)
+            {
+              long n = 0;
+              in >> n;
+              std::getline(in, line);
+              for (long k = 0; k < n && std::getline(in, line); ++k)
+                {
+                  std::istringstream row(line);
+                  long               id, type, ntags, v;
+                  row >> id >> type >> ntags;
+                  for (long t = 0; t < ntags; ++t)
+                    row >> v;
+                  if (type != 5)
+                    continue;
+                  std::vector<long> vertices(8);
+                  for (auto &vertex : vertices)
+                    row >> vertex;
+                  hexes[id] = vertices;
+                }
+            }
+          else if (line.rfind("$ElementData", 0) == 0)
+            {
+              long        n_strings = 0, n_reals = 0, n_ints = 0;
+              std::string name;
+              in >> n_strings;
+              std::getline(in, line);
+              for (long k = 0; k < n_strings; ++k)
+                {
+                  std::getline(in, line);
+                  if (k == 0)
+                    name = Utilities::trim(line);
+                }
+              if (name.size() >= 2 && name.front() == '"')
+                name = name.substr(1, name.size() - 2);
+              double x;
+              in >> n_reals;
+              for (long k = 0; k < n_reals; ++k)
+                in >> x;
+              in >> n_ints;
+              std::vector<long> ints(n_ints);
+              for (auto &v : ints)
+                in >> v;
+              if (name != fibre_view)
+                continue;
+              require_input(n_ints >= 3 && ints[1] == 3,
+                            where + "/Fibre data",
+                            fibre_view + " (in " + file + ")",
+                            "an $ElementData view with 3 components");
+              for (long k = 0; k < ints[2]; ++k)
+                {
+                  long         id;
+                  Tensor<1, 3> d;
+                  in >> id >> d[0] >> d[1] >> d[2];
+                  require_input(in.good() && d.norm() > 0,
+                                bad + file + ": element " + std::to_string(id),
+                                "(" + std::to_string(d[0]) + ", " +
+                                  std::to_string(d[1]) + ", " +
+                                  std::to_string(d[2]) + ")",
+                                "a non-zero direction x, y, z");
+                  data[id] = d / d.norm();
+                }
+            }
+        }
+      for (const auto &[id, d] : data)
+        {
+          const auto h = hexes.find(id);
+          require_input(h != hexes.end(),
+                        bad + file,
+                        "element " + std::to_string(id),
+                        "element numbers of hexahedra of the mesh");
+          Point<3> centre;
+          for (const long v : h->second)
+            centre += nodes.at(v) / 8.0;
+          directions.emplace_back(centre, d);
+        }
+    }
+
+    std::string file, where, fibre_view;
+    mutable std::vector<std::pair<Point<3>, Tensor<1, 3>>> directions;
+    std::vector<std::string>                               names;
+    std::map<int, unsigned int>                            tag_to_layer;
+    std::map<std::string, std::set<types::boundary_id>>    boundaries;
   };
 
   SEPTA_REGISTER_PLUGIN(Geometry,

@@ -159,7 +159,7 @@ namespace septa
             double       stretch = 0;
             for (unsigned int q = 0; q < quadrature.size(); ++q)
               {
-                const Tensor<1, 3> a = s.F[q] * material.fibres()[0];
+                const Tensor<1, 3> a = s.F[q] * cell_fibres[c][0];
                 direction += a / a.norm() * fv.JxW(q);
                 stretch += a.norm() * fv.JxW(q);
               }
@@ -173,8 +173,8 @@ namespace septa
             double stress = 0;
             for (unsigned int q = 0; q < quadrature.size(); ++q)
               {
-                const double lambda = std::cbrt(1.0 / s.J[q]) *
-                                      (s.F[q] * material.fibres()[0]).norm();
+                const double lambda =
+                  std::cbrt(1.0 / s.J[q]) * (s.F[q] * cell_fibres[c][0]).norm();
                 stress +=
                   material.active_stress(lambda, time) / s.J[q] * fv.JxW(q);
               }
