@@ -213,9 +213,9 @@ main(int argc, char **argv)
           }
         ActiveFibreStress::force_length(x, f, df);
         s = (s + f) * h / 3;
-        simpson_error = std::max(
-          simpson_error,
-          std::abs(s - ActiveFibreStress::force_length_integral(x)));
+        simpson_error =
+          std::max(simpson_error,
+                   std::abs(s - ActiveFibreStress::force_length_integral(x)));
       }
     expect(simpson_error < 1e-8,
            "integral of f_L matches Simpson's rule, error " +
