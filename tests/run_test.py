@@ -174,8 +174,12 @@ def uniaxial_fibre(derivs, kappa, stretch, fibre_axis):
     def tau(lx, ly):
         J = lx * ly * stretch
         x = [v * v * J ** (-2 / 3) for v in (lx, ly, stretch)]
-        w1, w4 = derivs(sum(x), x[fibre_axis])
-        b = [2 * w1 * xa + (2 * w4 * xa if a == fibre_axis else 0) for a, xa in enumerate(x)]
+        # Models with I5 = a0 . C_bar^2 a0 (= x_f^2 on a principal axis)
+        # return (W1, W4, W5): beta_f gains 4 W5 x_f^2.
+        w = derivs(sum(x), x[fibre_axis], x[fibre_axis] ** 2)
+        w1, w4, w5 = (w + (0.0,))[:3]
+        b = [2 * w1 * xa + (2 * w4 * xa + 4 * w5 * xa * xa if a == fibre_axis else 0)
+             for a, xa in enumerate(x)]
         return [ba - sum(b) / 3 + kappa / 2 * (J * J - 1) for ba in b]
     v = [stretch ** -0.5] * 2
     for _ in range(50):
@@ -194,7 +198,10 @@ def uniaxial_fibre(derivs, kappa, stretch, fibre_axis):
 @test
 def fibre_uniaxial(septa, work):
     """Holzapfel-Gasser-Ogden (one family, dispersion 0.1), Martins
-    passive muscle and fibrous septa (E_f = 100 kPa) at nu = 0.4999 (Q2-P1 mixed), stretched in uniaxial
+    passive muscle, fibrous septa (E_f = 100 kPa) and Blemker muscle
+    (G1 = 500, G2 = 2000 Pa; across the fibres it has a zero-stress mode,
+    so its cross-fibre shear is checked in pure shear against 8 G2 ln(l)/l)
+    at nu = 0.4999 (Q2-P1 mixed), stretched in uniaxial
     stress to 1.3 along and across their fibres: nominal stress equal to the
     closed form for the same kappa to 1e-6 (homogeneous state, exact in
     the discretisation).  Along the fibres also the incompressible closed
@@ -207,17 +214,34 @@ def fibre_uniaxial(septa, work):
     mu, k1, k2, kd = 1000.0, 5000.0, 2.0, 0.1
     c, b, A, a = 387.0, 23.46, 584.0, 12.43  # Martins et al. 1998
 
-    def hgo(i1, i4):
+    def hgo(i1, i4, *_):
         E = kd * (i1 - 3) + (1 - 3 * kd) * (i4 - 1)
         wE = k1 * E * math.exp(k2 * E * E) if E > 0 else 0.0
         return mu / 2 + kd * wE, (1 - 3 * kd) * wE
 
     Ef = 1e5  # fibrous septa: fibre Young's modulus
+    G1, G2 = 500.0, 2000.0  # Blemker muscle, with its published P1, P2, lambda*
 
-    def septa_derivs(i1, i4):
+    def blemker(i1, i4, i5):
+        """(W1, W4, W5) of Blemker et al. 2005 with sigma_max = 300 kPa,
+        lambda_ofl = 1, written out independently of the C++ code."""
+        r = math.sqrt(i4)
+        x = (i1 * i4 - i5) / (2 * r)
+        h1 = 2.0 if abs(x - 1) < 1e-12 else 2 * math.acosh(x) / math.sqrt(x * x - 1)
+        w1 = G2 * h1 * r / 2
+        w4 = -2 * G1 * i5 / i4 ** 3 + G2 * h1 * (i1 * i4 + i5) / (4 * i4 * r)
+        w5 = G1 / i4 ** 2 - G2 * h1 / (2 * r)
+        P1, P2, ls = 0.05, 6.6, 1.4
+        if r > 1:
+            f = P1 * (math.exp(P2 * (r - 1)) - 1) if r < ls else \
+                P1 * (math.exp(P2 * (ls - 1)) - 1) + P1 * P2 * math.exp(P2 * (ls - 1)) * (r - ls)
+            w4 += 3e5 * f * r / (2 * i4)
+        return w1, w4, w5
+
+    def septa_derivs(i1, i4, *_):
         return mu / 2, (Ef / 4 * (i4 - 1) if i4 > 1 else 0.0)
 
-    def martins(i1, i4):
+    def martins(i1, i4, *_):
         w4 = 2 * A * a * (i4 - 1) * math.exp(a * (i4 - 1) ** 2) if i4 > 1 else 0.0
         return c * b * math.exp(b * (i1 - 3)), w4
 
@@ -229,6 +253,8 @@ def fibre_uniaxial(septa, work):
                            % (c, b, A, a), 2 * b * c, martins),
         "fibrous septa": (" set Shear modulus = %g\n set Fibre modulus = %g\n" % (mu, Ef),
                           mu, septa_derivs),
+        "Blemker muscle": (" set G1 = %g\n set G2 = %g\n" % (G1, G2), 2 * max(G1, G2),
+                           blemker),
     }
     base = uniaxial_without_materials()
     incompressible_checks = 0
@@ -246,13 +272,18 @@ def fibre_uniaxial(septa, work):
             for r in rows[1:]:
                 l = 1 + 0.3 * r["time"]
                 P = r["reaction_skin_z"] / 1e-6  # force of the plate on the body
+                # Blemker's model has no resistance when the fibres shorten
+                # freely and the section stays transversely isotropic (B1 =
+                # B2 = 0, passive fibre slack): across the fibres the block
+                # stretches at zero stress.  Checked against 1e-6 G2.
                 close("%s %s fibres, P at stretch %.3f, same kappa (Pa)" % (model, label, l), P,
-                      uniaxial_fibre(derivs, kappa, l, axis), rel=1e-6)
+                      uniaxial_fibre(derivs, kappa, l, axis), rel=1e-6,
+                      abs_=1e-6 * G2 if model == "Blemker muscle" else None)
                 if label == "along" and abs(P) < 1e-3 * kappa:
                     x = [l ** -1, l ** -1, l * l]
-                    w1, w4 = derivs(sum(x), l * l)
+                    w1, w4, w5 = (derivs(sum(x), l * l, l ** 4) + (0.0,))[:3]
                     close("%s along fibres, P at stretch %.3f, incompressible (Pa)" % (model, l),
-                          P, 2 * w1 * (l - l ** -2) + 2 * w4 * l, rel=5e-3)
+                          P, 2 * w1 * (l - l ** -2) + 2 * w4 * l + 4 * w5 * l ** 3, rel=5e-3)
                     incompressible_checks += 1
             if label == "across":
                 continue
@@ -269,6 +300,26 @@ def fibre_uniaxial(septa, work):
             close("%s fibre_stretch at the end" % model, fields["fibre_stretch"]["max"][0], 1.3,
                   rel=1e-6)
     assert incompressible_checks >= 4, incompressible_checks
+
+    # Blemker's cross-fibre shear in closed form: fibres along x held at
+    # length 1 (x+ on rollers), stretch lambda along z, y free: pure shear
+    # diag(1, 1/lambda, lambda) when incompressible, B1 = 0, B2 = acosh((1/l^2
+    # + l^2)/2) = 2 ln l, W = 4 G2 (ln l)^2, so P_zz = dW/dl = 8 G2 ln(l)/l
+    # (Criscione et al. 2003).  nu = 0.4999: to 2e-3.
+    text = base.replace("set Names = sym x, sym y, bottom, plate",
+                        "set Names = sym x, sym y, bottom, plate, wall x")
+    _, _, rows = run(septa, work, "blemker_pure_shear", None, text +
+                     "subsection Materials\n subsection solid\n  set Model = Blemker muscle\n"
+                     "  set G1 = %g\n  set G2 = %g\n  set Poisson ratio = 0.4999\n"
+                     "  set Fibre direction = 1, 0, 0\n end\nend\n"
+                     "subsection Loads\n subsection plate\n  set Values = 0.3e-3\n end\n"
+                     " subsection wall x\n  set Type = displacement\n  set Boundary = x+\n"
+                     "  set Components = x\n  set Values = 0\n end\nend\n"
+                     "subsection Linear solver\n set Solver = direct\nend\n" % (G1, G2))
+    for r in rows[1:]:
+        l = 1 + 0.3 * r["time"]
+        close("Blemker pure shear across fibres, P at %.3f (Pa)" % l,
+              r["reaction_skin_z"] / 1e-6, 8 * G2 * math.log(l) / l, rel=2e-3)
 
 
 # ------------------------------------------------------------ active muscle
@@ -291,7 +342,7 @@ def martins_active(c, b, A, a, activation):
     """(W1, W4) of Martins' muscle plus the active fibre stress: Kirchhoff
     fibre stress g = sigma_max a f_L(l) l (lambda_ofl = 1) enters as
     W4 = g / (2 I4)."""
-    def derivs(i1, i4):
+    def derivs(i1, i4, *_):
         w4 = 2 * A * a * (i4 - 1) * math.exp(a * (i4 - 1) ** 2) if i4 > 1 else 0.0
         lam = math.sqrt(i4)
         w4 += SIGMA_MAX * activation * force_length(lam) * lam / (2 * i4)

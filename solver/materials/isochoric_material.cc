@@ -107,7 +107,16 @@ namespace septa
         A[f]  = dealii::symmetrize(dealii::outer_product(a[f], a[f]));
         I4[f] = a[f] * a[f];
       }
-    Derivatives d = derivatives(trace(b), I4);
+    const bool   with_I5 = uses_I5();
+    Tensor<1, 3> g;
+    double       I5 = 0;
+    if (with_I5)
+      {
+        g  = b * a[0];
+        I5 = a[0] * g;
+      }
+    Derivatives d =
+      with_I5 ? derivatives(trace(b), I4, I5) : derivatives(trace(b), I4);
     if (contractile)
       active.add(I4[0], in.time, d.W, d.W4[0], d.W44[0]);
 
@@ -119,6 +128,25 @@ namespace septa
         Jc_bar +=
           4.0 * (d.W14[f] * (outer_product(b, A[f]) + outer_product(A[f], b)) +
                  d.W44[f] * outer_product(A[f], A[f]));
+      }
+    if (with_I5)
+      {
+        const SymmetricTensor<2, 3> P5 = dealii::symmetrize(
+          dealii::outer_product(a[0], g) + dealii::outer_product(g, a[0]));
+        tau_bar += 2.0 * d.W5 * P5;
+        Jc_bar +=
+          4.0 * (d.W55 * outer_product(P5, P5) +
+                 d.W15 * (outer_product(b, P5) + outer_product(P5, b)) +
+                 d.W45 * (outer_product(A[0], P5) + outer_product(P5, A[0])));
+        const Tensor<1, 3> &v = a[0];
+        for (unsigned int i = 0; i < 3; ++i)
+          for (unsigned int j = i; j < 3; ++j)
+            for (unsigned int k = 0; k < 3; ++k)
+              for (unsigned int l = k; l < 3; ++l)
+                Jc_bar[i][j][k][l] +=
+                  2.0 * d.W5 *
+                  (v[i] * v[l] * b[j][k] + v[j] * v[l] * b[i][k] +
+                   v[i] * v[k] * b[j][l] + v[j] * v[k] * b[i][l]);
       }
     kinematics::isochoric_push(tau_bar, Jc_bar, out);
     out.energy = d.W;

@@ -91,7 +91,14 @@ namespace septa
    *                                 + W44_f A_f(x)A_f)],  A_f = a_f(x)a_f,
    * the push-forward of 4 d^2 W / dC_bar^2 (Holzapfel, Gasser, Ogden 2000,
    * J Elasticity 61:1, sec. 5), projected by kinematics::isochoric_push
-   * (valid for any W(C_bar), Holzapfel 2000 eq. 6.169).
+   * (valid for any W(C_bar), Holzapfel 2000 eq. 6.169).  Models using
+   * I5_bar = a0 . C_bar^2 a0 = a . b_bar a of the first family add, with
+   * g = b_bar a and P5 = a (x) g + g (x) a,
+   *   tau_bar += 2 W5 P5,
+   *   Jc_bar += 4 [W55 P5(x)P5 + W15 (b(x)P5 + P5(x)b) + W45 (A(x)P5 +
+   *             P5(x)A)] + 4 W5 T,
+   *   T_ijkl = (a_i a_l b_jk + a_j a_l b_ik + a_i a_k b_jl + a_j a_k b_il)/2,
+   * the push-forward of d^2 I5 / dC_bar^2 (with its minor symmetries).
    */
   class FibreMaterial : public IsochoricMaterial
   {
@@ -100,6 +107,9 @@ namespace septa
     {
       double W = 0, W1 = 0, W11 = 0;
       double W4[2] = {0, 0}, W44[2] = {0, 0}, W14[2] = {0, 0};
+      /// Derivatives with respect to I5_bar = a0 . C_bar^2 a0 of the first
+      /// family (models with uses_I5()).
+      double W5 = 0, W55 = 0, W15 = 0, W45 = 0;
     };
 
     bool
@@ -136,6 +146,21 @@ namespace septa
 
     virtual Derivatives
     derivatives(const double I1, const double I4[2]) const = 0;
+
+    /// Models that also depend on I5_bar of the first family override
+    /// this one (and uses_I5()); the default ignores I5.
+    virtual Derivatives
+    derivatives(const double I1, const double I4[2], const double I5) const
+    {
+      (void)I5;
+      return derivatives(I1, I4);
+    }
+
+    virtual bool
+    uses_I5() const
+    {
+      return false;
+    }
 
     /// Muscle models: declare the subsection 'Activation' of the active
     /// fibre stress along the first family.

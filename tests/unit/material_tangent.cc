@@ -150,6 +150,10 @@ main(int argc, char **argv)
     {{"Ogden", "Moduli|Exponents", "630e3, 1.2e3, -10e3|1.3, 5, -2"}},
     {{"Ogden", "Moduli|Exponents", "-400|-3"}},
     {{"fibrous septa", "Fibre families", "2"}},
+    {{"Blemker muscle", "G1|G2", "300|2000"}},
+    {{"Blemker muscle",
+      "Activation/Excitation|Linear fibre stretch",
+      "constant|1.05"}},
     {{"Martins muscle",
       "Activation/Excitation|Activation/Level",
       "constant|0.7"}},
@@ -214,6 +218,16 @@ main(int argc, char **argv)
   states.emplace_back("equibiaxial", F);
   F = Tensor<2, 3>({{1.1, 0.2, 0.05}, {0.1, 0.9, 0.15}, {-0.05, 0.1, 1.2}});
   states.emplace_back("triaxial", F);
+  // Stretch along the first fibre with equal lateral contraction: Blemker's
+  // cross-fibre shear argument is exactly 1 (its series branch).
+  {
+    Tensor<1, 3> a0({1.0, 0.3, 0.2});
+    a0 /= a0.norm();
+    const Tensor<2, 3> A = outer_product(a0, a0);
+    F                    = 1.25 * A +
+        (Tensor<2, 3>(unit_symmetric_tensor<3>()) - A) / std::sqrt(1.25);
+    states.emplace_back("along the fibre", F);
+  }
 
   double       worst    = 0;
   unsigned int n_checks = 0;
