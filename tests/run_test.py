@@ -465,7 +465,10 @@ def viscoelastic_relaxation(septa, work):
     (Newton tolerance 1e-8).  The long-term stress is the elastic one with
     (1 - sum g) mu.  A second run with other hold steps (max 137 s) ends
     with the same stress to 1e-9: the history integrates physical time
-    exactly, whatever the steps."""
+    exactly, whatever the steps.  A third run has three accepted hold steps
+    rejected (SEPTA_INJECT_FAILURES, as if Newton had failed) and cut back:
+    every row still matches the series and the end stress the first run
+    (1e-9), so rejected trials leave nothing in the history."""
     mu, nu, lam = 530.0, 0.45, 0.9
     g, tau = (0.39, 0.2), (700.0, 50.0)
     kappa = 2 * mu * (1 + nu) / (3 * (1 - 2 * nu))
@@ -493,10 +496,14 @@ def viscoelastic_relaxation(septa, work):
         return (tau_vol + tau_iso * R) / lam
 
     ends = []
-    for name, max_step in (("relax", 250.0), ("relax_other_steps", 137.0)):
-        _, _, rows = run(septa, work, name, None, text +
-                         "subsection Time\n set End time = 5000\n set Initial step = 1\n"
-                         " set Maximum step = %g\n set Growth factor = 2\nend\n" % max_step)
+    for name, max_step, inject in (("relax", 250.0, ""), ("relax_other_steps", 137.0, ""),
+                                   ("relax_cut_back", 250.0, "3, 5, 6")):
+        _, out, rows = run(septa, work, name, None, text +
+                           "subsection Time\n set End time = 5000\n set Initial step = 1\n"
+                           " set Maximum step = %g\n set Growth factor = 2\nend\n" % max_step,
+                           env={"SEPTA_INJECT_FAILURES": inject})
+        if inject:
+            assert out.count("failure injected") == 3, out[-2000:]
         assert len(rows) > 10 and abs(rows[1]["time"] - t_r) < 1e-12, len(rows)
         for r in rows[1:]:
             close("%s: P_zz at t = %.1f s (Pa)" % (name, r["time"]), r["reaction_skin_z"] / 1e-6,
@@ -505,6 +512,7 @@ def viscoelastic_relaxation(septa, work):
     close("relaxed: long-term P_zz (Pa)", ends[0] / 1e-6,
           (tau_vol + (1 - sum(g)) * tau_iso) / lam, rel=1e-3)
     close("same end stress with other steps (N)", ends[1], ends[0], rel=1e-9)
+    close("same end stress after cut-backs (N)", ends[2], ends[0], rel=1e-9)
 
 
 @test

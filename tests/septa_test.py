@@ -21,7 +21,7 @@ def prm_with(base, overrides, out):
 
 
 def run(septa, work, name, base, overrides="", ranks=1, expect_rc=0,
-        timeout=900):
+        timeout=900, env=None):
     """Run septa on base + overrides in work/name; return (rc, output, rows)."""
     out = os.path.join(work, name)
     os.makedirs(out, exist_ok=True)
@@ -33,7 +33,7 @@ def run(septa, work, name, base, overrides="", ranks=1, expect_rc=0,
         cmd = ["mpirun", "--allow-run-as-root", "--oversubscribe", "-np",
                str(ranks)] + cmd
     p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                       env=ENV, timeout=timeout, text=True)
+                       env=dict(ENV, **(env or {})), timeout=timeout, text=True)
     if expect_rc is not None and p.returncode != expect_rc:
         raise AssertionError("%s: exit code %d, expected %d\n%s" %
                              (name, p.returncode, expect_rc, p.stdout[-3000:]))

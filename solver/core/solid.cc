@@ -14,7 +14,9 @@
 #include <array>
 #include <chrono>
 #include <cmath>
+#include <cstdlib>
 #include <iomanip>
+#include <set>
 
 namespace septa
 {
@@ -979,6 +981,10 @@ namespace septa
              false); // reactions of the initial state
     postprocess(0.0, 0.0, 0, 0, run_parameters.output.vtu);
 
+    std::set<unsigned int> injected_failures;
+    if (const char *env = std::getenv("SEPTA_INJECT_FAILURES"))
+      for (const auto &n : Utilities::split_string_list(env))
+        injected_failures.insert(Utilities::string_to_int(n));
     const auto                &tp           = run_parameters.time;
     double                     t            = 0.0;
     double                     dt           = tp.initial_step;
@@ -1003,6 +1009,15 @@ namespace septa
         catch (const SolveError &e)
           {
             reason = e.what();
+          }
+        // Fault injection for tests: SEPTA_INJECT_FAILURES = "3, 5" rejects
+        // the first converged attempt of steps 3 and 5, as if Newton had
+        // failed, to check that cut-backs leave no trace (viscoelastic
+        // history, local fields).
+        if (ok && injected_failures.erase(step + 1) > 0)
+          {
+            ok     = false;
+            reason = "failure injected by SEPTA_INJECT_FAILURES";
           }
         if (!ok)
           {
