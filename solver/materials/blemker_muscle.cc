@@ -102,13 +102,13 @@ namespace septa
     {
       // Only reached through uses_I5() == true with I5; keep a consistent
       // value for a pure fibre stretch (I5 = I4^2).
-      return derivatives(I1, I4, I4[0] * I4[0]);
+      return derivatives_with_I5(I1, I4, I4[0] * I4[0]);
     }
 
     Derivatives
-    derivatives(const double I1,
-                const double I4v[2],
-                const double I5) const override
+    derivatives_with_I5(const double I1,
+                        const double I4v[2],
+                        const double I5) const override
     {
       Derivatives  d;
       const double I4 = I4v[0];

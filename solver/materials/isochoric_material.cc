@@ -115,8 +115,8 @@ namespace septa
         g  = b * a[0];
         I5 = a[0] * g;
       }
-    Derivatives d =
-      with_I5 ? derivatives(trace(b), I4, I5) : derivatives(trace(b), I4);
+    Derivatives d = with_I5 ? derivatives_with_I5(trace(b), I4, I5)
+                            : derivatives(trace(b), I4);
     if (contractile)
       active.add(I4[0], in.time, d.W, d.W4[0], d.W44[0]);
 

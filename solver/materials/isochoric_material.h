@@ -150,7 +150,9 @@ namespace septa
     /// Models that also depend on I5_bar of the first family override
     /// this one (and uses_I5()); the default ignores I5.
     virtual Derivatives
-    derivatives(const double I1, const double I4[2], const double I5) const
+    derivatives_with_I5(const double I1,
+                        const double I4[2],
+                        const double I5) const
     {
       (void)I5;
       return derivatives(I1, I4);
