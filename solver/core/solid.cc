@@ -441,6 +441,9 @@ namespace septa
     MaterialOutput out;
     in.time  = time;
     in.fibre = cell_fibres[cell->active_cell_index()];
+    in.dt    = time - history_time;
+    const std::vector<double> &fibre_state =
+      fibre_history[cell->active_cell_index()];
     const PronySeries &prony =
       run_parameters.viscoelasticity[cell->material_id()];
     const unsigned int n_state = prony.state_size();
@@ -449,6 +452,11 @@ namespace septa
     for (unsigned int q = 0; q < nq; ++q)
       {
         in.F = s.F[q];
+        if (!fibre_state.empty())
+          {
+            in.fibre_stretch_old = fibre_state[2 * q];
+            in.fibre_rate_old    = fibre_state[2 * q + 1];
+          }
         material.evaluate(in, out);
         if (n_state > 0)
           prony.apply(s.F[q],
@@ -934,22 +942,39 @@ namespace septa
                    update_values | update_gradients | update_JxW_values);
     CellState                          s;
     std::vector<SymmetricTensor<2, 3>> updated;
+    const double                       dt = time - history_time;
     for (const auto &cell : dof_handler.active_cell_iterators())
-      if (cell->is_locally_owned() &&
-          !run_parameters.viscoelasticity[cell->material_id()].empty())
-        {
-          fv.reinit(cell);
-          evaluate_cell(cell,
-                        fv,
-                        ghosted,
-                        local_fields,
-                        s,
-                        nullptr,
-                        nullptr,
-                        time,
-                        &updated);
-          history[cell->active_cell_index()] = updated;
-        }
+      {
+        if (!cell->is_locally_owned())
+          continue;
+        const unsigned int c       = cell->active_cell_index();
+        const bool         viscous = !history[c].empty();
+        const bool         fibres  = !fibre_history[c].empty();
+        if (!viscous && !fibres)
+          continue;
+        fv.reinit(cell);
+        evaluate_cell(cell,
+                      fv,
+                      ghosted,
+                      local_fields,
+                      s,
+                      nullptr,
+                      nullptr,
+                      time,
+                      viscous ? &updated : nullptr);
+        if (viscous)
+          history[c] = updated;
+        if (fibres)
+          for (unsigned int q = 0; q < quadrature.size(); ++q)
+            {
+              const double lambda =
+                std::cbrt(1.0 / s.J[q]) * (s.F[q] * cell_fibres[c][0]).norm();
+              double &old = fibre_history[c][2 * q];
+              if (dt > 0)
+                fibre_history[c][2 * q + 1] = (lambda - old) / dt;
+              old = lambda;
+            }
+      }
     history_time = time;
   }
 
@@ -966,6 +991,17 @@ namespace septa
     project_local_fields(ghosted, local_fields);
     // Viscoelastic layers start relaxed: S0 = 0, h_i = 0.
     history.assign(triangulation.n_active_cells(), {});
+    fibre_history.assign(triangulation.n_active_cells(), {});
+    for (const auto &cell : dof_handler.active_cell_iterators())
+      if (cell->is_locally_owned() &&
+          run_parameters.materials[cell->material_id()]->uses_fibre_velocity())
+        {
+          // At rest: isochoric fibre stretch 1, rate 0.
+          auto &state = fibre_history[cell->active_cell_index()];
+          state.assign(2 * quadrature.size(), 0.0);
+          for (unsigned int q = 0; q < quadrature.size(); ++q)
+            state[2 * q] = 1.0;
+        }
     for (const auto &cell : dof_handler.active_cell_iterators())
       if (cell->is_locally_owned())
         history[cell->active_cell_index()].assign(

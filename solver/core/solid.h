@@ -182,6 +182,9 @@ namespace septa
     /// quadrature point) at history_time, the last converged time.
     std::vector<std::vector<SymmetricTensor<2, 3>>> history;
     double                                          history_time = 0;
+    /// Force-velocity layers: per quadrature point the isochoric stretch of
+    /// the first fibre family and its rate at history_time.
+    std::vector<std::vector<double>> fibre_history;
 
     LocalFields                   local_fields;
     std::vector<CellCondensation> condensation;

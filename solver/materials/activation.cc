@@ -342,6 +342,22 @@ namespace septa
                       "lambda_ofl, the fibre stretch of maximal active "
                       "force, relative to the mesh (default 1: Blemker et "
                       "al. 2005).");
+    prm.declare_entry("Maximum shortening velocity",
+                      "0",
+                      dealii::Patterns::Double(),
+                      "V_max in optimal fibre lengths per s of the "
+                      "force-velocity relation (0: no force-velocity "
+                      "effect, quasi-static; skeletal muscle: about 10).");
+    prm.declare_entry("Force-velocity curvature",
+                      "0.25",
+                      dealii::Patterns::Double(),
+                      "Hill's constant k = a / F0 of the shortening branch "
+                      "(Hill 1938: about 0.25).");
+    prm.declare_entry("Eccentric force ratio",
+                      "1.8",
+                      dealii::Patterns::Double(),
+                      "Force of fast lengthening relative to isometric, the "
+                      "plateau of the lengthening branch (> 1; about 1.8).");
     Activation::declare_parameters(prm);
     prm.leave_subsection();
   }
@@ -355,6 +371,13 @@ namespace septa
     const std::string w = where + "/Activation";
     sigma_max  = get_positive(prm, "Maximum active stress", w, "Pa", true);
     lambda_ofl = get_positive(prm, "Optimal fibre stretch", w, "");
+    v_max = get_positive(prm, "Maximum shortening velocity", w, "1/s", true);
+    curvature = get_positive(prm, "Force-velocity curvature", w, "");
+    eccentric = prm.get_double("Eccentric force ratio");
+    require_input(eccentric > 1.0,
+                  w + "/Eccentric force ratio",
+                  prm.get("Eccentric force ratio"),
+                  "a ratio above 1");
     dynamics.parse_parameters(prm, w);
     prm.leave_subsection();
   }
@@ -403,27 +426,76 @@ namespace septa
   }
 
 
-  double
-  ActiveFibreStress::stress(const double lambda, const double time) const
+  void
+  ActiveFibreStress::force_velocity(const double v, double &f, double &df) const
   {
-    if (!is_active())
-      return 0.0;
-    double f, df;
-    force_length(lambda / lambda_ofl, f, df);
-    return sigma_max * dynamics.value(time) * f * lambda / lambda_ofl;
+    if (v <= -1.0)
+      f = df = 0.0;
+    else if (v <= 0.0)
+      {
+        const double d = 1.0 - v / curvature;
+        f              = (1.0 + v) / d;
+        df             = (1.0 + (1.0 + v) / curvature / d) / d;
+      }
+    else
+      {
+        const double c = (1.0 + 1.0 / curvature) / (eccentric - 1.0);
+        const double d = 1.0 + c * v;
+        f              = eccentric - (eccentric - 1.0) / d;
+        df             = (eccentric - 1.0) * c / (d * d);
+      }
   }
 
 
   void
-  ActiveFibreStress::add(const double I4,
-                         const double time,
-                         double      &W,
-                         double      &W4,
-                         double      &W44) const
+  ActiveFibreStress::velocity(const double         lambda,
+                              const MaterialInput &in,
+                              double              &v,
+                              double              &dv) const
+  {
+    const double scale = 1.0 / (lambda_ofl * v_max);
+    if (in.dt > 0)
+      {
+        v  = (lambda - in.fibre_stretch_old) / in.dt * scale;
+        dv = scale / in.dt;
+      }
+    else
+      {
+        v  = in.fibre_rate_old * scale;
+        dv = 0.0;
+      }
+  }
+
+
+  double
+  ActiveFibreStress::stress(const double         lambda,
+                            const double         time,
+                            const MaterialInput &in) const
+  {
+    if (!is_active())
+      return 0.0;
+    double f, df, fv = 1.0, dfv = 0.0;
+    force_length(lambda / lambda_ofl, f, df);
+    if (uses_velocity())
+      {
+        double v, dv;
+        velocity(lambda, in, v, dv);
+        force_velocity(v, fv, dfv);
+      }
+    return sigma_max * dynamics.value(time) * f * fv * lambda / lambda_ofl;
+  }
+
+
+  void
+  ActiveFibreStress::add(const double         I4,
+                         const MaterialInput &in,
+                         double              &W,
+                         double              &W4,
+                         double              &W44) const
   {
     if (!is_active())
       return;
-    const double a = dynamics.value(time);
+    const double a = dynamics.value(in.time);
     if (a == 0.0)
       return;
     const double lambda = std::sqrt(I4);
@@ -432,8 +504,19 @@ namespace septa
     force_length(l, f, df);
     // g = lambda dW/dlambda = sigma_max a f_L(l) l, W = sigma_max a
     // lambda_ofl (H(l) - H(1 / lambda_ofl)) with H' = f_L.
-    const double g  = sigma_max * a * f * l;
-    const double dg = sigma_max * a * (df * l + f) / lambda_ofl;
+    // With force-velocity, g = sigma_max a f_L(l) f_V(v(lambda)) l; the
+    // energy reported stays the one without f_V.
+    double fv = 1.0, dfv_dlambda = 0.0;
+    if (uses_velocity())
+      {
+        double v, dv, dfv;
+        velocity(lambda, in, v, dv);
+        force_velocity(v, fv, dfv);
+        dfv_dlambda = dfv * dv;
+      }
+    const double g = sigma_max * a * f * l * fv;
+    const double dg =
+      sigma_max * a * ((df * l + f) / lambda_ofl * fv + f * l * dfv_dlambda);
     W += sigma_max * a * lambda_ofl *
          (force_length_integral(l) - force_length_integral(1.0 / lambda_ofl));
     W4 += g / (2.0 * I4);

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <materials/material.h>
+
 #include <deal.II/base/parameter_handler.h>
 
 #include <map>
@@ -109,8 +111,10 @@ namespace septa
    * / lambda_ofl: a muscle held at its optimal length pulls with sigma_max
    * a times its reference cross-section.  (A constant Cauchy stress instead
    * would let the force fall as the muscle is stretched and make stretched
-   * muscle unstable.)  Declared in the subsection 'Activation' of a muscle
-   * material.
+   * muscle unstable.)  With 'Maximum shortening velocity' > 0 the stress is
+   * multiplied by the force-velocity factor f_V (force_velocity()) of the
+   * fibre velocity since the last converged state.  Declared in the
+   * subsection 'Activation' of a muscle material.
    */
   class ActiveFibreStress
   {
@@ -131,10 +135,29 @@ namespace septa
     static double
     force_length_integral(const double l);
 
+    /**
+     * Force-velocity factor f_V(v) of the normalised fibre velocity v =
+     * d lambda/dt / (lambda_ofl V_max) and its derivative: Hill's (1938)
+     * hyperbola (1 + v) / (1 - v / k) in shortening (0 below v = -1), and
+     * in lengthening f_ecc - (f_ecc - 1) / (1 + v (1 + 1/k) / (f_ecc - 1)),
+     * which rises to the eccentric plateau f_ecc with the same slope 1 +
+     * 1/k at v = 0.
+     */
+    void
+    force_velocity(const double v, double &f, double &df) const;
+
+    bool
+    uses_velocity() const
+    {
+      return v_max > 0;
+    }
+
     /// Kirchhoff fibre stress sigma_max a(t) f_L(l) l (Pa), l = lambda /
     /// lambda_ofl.
     double
-    stress(const double lambda, const double time) const;
+    stress(const double         lambda,
+           const double         time,
+           const MaterialInput &in) const;
 
     /**
      * Add the active part to W, dW/dI4 and d2W/dI4^2 of a FibreMaterial:
@@ -143,8 +166,11 @@ namespace septa
      * I4^2).
      */
     void
-    add(const double I4, const double time, double &W, double &W4, double &W44)
-      const;
+    add(const double         I4,
+        const MaterialInput &in,
+        double              &W,
+        double              &W4,
+        double              &W44) const;
 
     double
     activation(const double time) const
@@ -161,5 +187,14 @@ namespace septa
   private:
     Activation dynamics;
     double     sigma_max = 3e5, lambda_ofl = 1.0;
+    /// Force-velocity: V_max in optimal fibre lengths per s (0: none),
+    /// Hill's curvature k and the eccentric plateau f_ecc.
+    double v_max = 0, curvature = 0.25, eccentric = 1.8;
+    /// v and dv/dlambda at @p lambda for @p in.
+    void
+    velocity(const double         lambda,
+             const MaterialInput &in,
+             double              &v,
+             double              &dv) const;
   };
 } // namespace septa

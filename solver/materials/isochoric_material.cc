@@ -118,7 +118,7 @@ namespace septa
     Derivatives d = with_I5 ? derivatives_with_I5(trace(b), I4, I5)
                             : derivatives(trace(b), I4);
     if (contractile)
-      active.add(I4[0], in.time, d.W, d.W4[0], d.W44[0]);
+      active.add(I4[0], in, d.W, d.W4[0], d.W44[0]);
 
     SymmetricTensor<2, 3> tau_bar = 2.0 * d.W1 * b;
     SymmetricTensor<4, 3> Jc_bar  = 4.0 * d.W11 * outer_product(b, b);

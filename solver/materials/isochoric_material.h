@@ -134,9 +134,17 @@ namespace septa
     }
 
     double
-    active_stress(const double lambda, const double time) const override
+    active_stress(const double         lambda,
+                  const double         time,
+                  const MaterialInput &in) const override
     {
-      return is_contractile() ? active.stress(lambda, time) : 0.0;
+      return is_contractile() ? active.stress(lambda, time, in) : 0.0;
+    }
+
+    bool
+    uses_fibre_velocity() const override
+    {
+      return is_contractile() && active.uses_velocity();
     }
 
   protected:

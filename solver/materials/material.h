@@ -27,6 +27,11 @@ namespace septa
     /// second family); only anisotropic materials read them.
     std::array<Tensor<1, 3>, 2> fibre = {
       {Tensor<1, 3>({1.0, 0.0, 0.0}), Tensor<1, 3>({0.0, 1.0, 0.0})}};
+    /// Time since the last converged state (s) and, at that state, the
+    /// isochoric stretch of the first fibre family and its rate (1/s):
+    /// the fibre velocity of the force-velocity relation is (lambda -
+    /// fibre_stretch_old) / dt, or fibre_rate_old when dt = 0.
+    double dt = 0.0, fibre_stretch_old = 1.0, fibre_rate_old = 0.0;
   };
 
   /**
@@ -127,13 +132,25 @@ namespace septa
     }
 
     /// Active Kirchhoff fibre stress (Pa) at isochoric fibre stretch
-    /// @p lambda and @p time.
+    /// @p lambda and @p time, with the fibre velocity of @p in.
     virtual double
-    active_stress(const double lambda, const double time) const
+    active_stress(const double         lambda,
+                  const double         time,
+                  const MaterialInput &in) const
     {
       (void)lambda;
       (void)time;
+      (void)in;
       return 0.0;
+    }
+
+    /// True if the stress depends on the fibre stretch rate (force-
+    /// velocity): the solver then keeps the fibre stretch of the last
+    /// converged state per quadrature point.
+    virtual bool
+    uses_fibre_velocity() const
+    {
+      return false;
     }
 
     /// The layer's constant reference fibre directions (unit vectors).

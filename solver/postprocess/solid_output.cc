@@ -170,13 +170,19 @@ namespace septa
           }
         if (any_active && material.is_contractile())
           {
-            double stress = 0;
+            double        stress = 0;
+            MaterialInput in; // output at history_time: the last rate
             for (unsigned int q = 0; q < quadrature.size(); ++q)
               {
+                if (!fibre_history[c].empty())
+                  {
+                    in.fibre_stretch_old = fibre_history[c][2 * q];
+                    in.fibre_rate_old    = fibre_history[c][2 * q + 1];
+                  }
                 const double lambda =
                   std::cbrt(1.0 / s.J[q]) * (s.F[q] * cell_fibres[c][0]).norm();
                 stress +=
-                  material.active_stress(lambda, time) / s.J[q] * fv.JxW(q);
+                  material.active_stress(lambda, time, in) / s.J[q] * fv.JxW(q);
               }
             active_fields[0][c] = material.activation(time);
             active_fields[1][c] = stress / volume;

@@ -319,6 +319,65 @@ main(int argc, char **argv)
       }
   }
 
+  // Force-velocity: the active stress depends on the fibre velocity (lambda
+  // - lambda_old) / dt, so it no longer derives from W; tangent only, for
+  // shortening and lengthening states.
+  for (const std::string name : {"Martins muscle", "Blemker muscle"})
+    for (const double lambda_old : {1.15, 0.95})
+      {
+        ParameterHandler prm;
+        Registry<Material>::entries().at(name).declare_parameters(prm);
+        prm.enter_subsection("Activation");
+        prm.set("Excitation", "constant");
+        prm.set("Maximum shortening velocity", "4");
+        prm.leave_subsection();
+        auto m = Registry<Material>::create(name, name);
+        m->parse_parameters(prm, name);
+        const auto tau = [&](const Tensor<2, 3> &F, MaterialOutput &out) {
+          MaterialInput in;
+          in.F                 = F;
+          in.time              = 1.0;
+          in.dt                = 0.1;
+          in.fibre_stretch_old = lambda_old;
+          in.fibre[0]          = Tensor<1, 3>({1.0, 0.3, 0.2});
+          in.fibre[0] /= in.fibre[0].norm();
+          m->evaluate(in, out);
+        };
+        std::cout << name << " with force-velocity (lambda_old = " << lambda_old
+                  << ")" << std::endl;
+        for (const auto &[what, F0] : states)
+          {
+            const Tensor<2, 3> F = random_rotation(rng) * F0;
+            MaterialOutput     o;
+            tau(F, o);
+            const double h = 1e-6;
+            double       e = 0, scale = 0;
+            for (unsigned int i = 0; i < 3; ++i)
+              for (unsigned int j = 0; j < 3; ++j)
+                {
+                  Tensor<2, 3> dF;
+                  dF[i][j] = 1.0;
+                  MaterialOutput p, q;
+                  tau(F + h * dF, p);
+                  tau(F - h * dF, q);
+                  const Tensor<2, 3> dtau =
+                    (Tensor<2, 3>(p.tau) - Tensor<2, 3>(q.tau)) / (2 * h);
+                  const Tensor<2, 3> l = dF * invert(F);
+                  const Tensor<2, 3> t = o.tau;
+                  const Tensor<2, 3> model =
+                    Tensor<2, 3>(o.Jc * symmetrize(l)) + l * t +
+                    t * transpose(l);
+                  e     = std::max(e, (dtau - model).norm());
+                  scale = std::max(scale, model.norm());
+                }
+            e /= scale;
+            std::cout << "  " << what << ": tangent " << e
+                      << (e < 1e-6 ? "  ok" : "  FAIL") << std::endl;
+            worst = std::max(worst, e);
+            ++n_checks;
+          }
+      }
+
   std::cout << n_checks << " checks, worst relative error " << worst
             << std::endl;
   return (worst < 1e-6 && n_checks > 0) ? 0 : 1;
