@@ -15,6 +15,7 @@
 #include <deal.II/base/mpi.h>
 
 #include <cmath>
+#include <functional>
 #include <iostream>
 #include <random>
 
@@ -125,6 +126,50 @@ namespace
     std::cout << "  " << what << ": stress " << e_stress << ", tangent "
               << e_tangent << (err < 1e-6 ? "  ok" : "  FAIL") << std::endl;
     return err;
+  }
+  /**
+   * Tangent-only check for stresses that do not derive from an energy
+   * (history or rate dependent): central differences of tau(F) against
+   * Jc : sym(l) + l tau + tau l^T at every state, randomly rotated.
+   */
+  void
+  tangent_only(
+    const std::function<void(const Tensor<2, 3> &, MaterialOutput &)> &tau,
+    const std::vector<std::pair<std::string, Tensor<2, 3>>>           &states,
+    std::mt19937                                                      &rng,
+    double                                                            &worst,
+    unsigned int                                                      &n_checks)
+  {
+    for (const auto &[what, F0] : states)
+      {
+        const Tensor<2, 3> F = random_rotation(rng) * F0;
+        MaterialOutput     o;
+        tau(F, o);
+        const double h = 1e-6;
+        double       e = 0, scale = 0;
+        for (unsigned int i = 0; i < 3; ++i)
+          for (unsigned int j = 0; j < 3; ++j)
+            {
+              Tensor<2, 3> dF;
+              dF[i][j] = 1.0;
+              MaterialOutput p, q;
+              tau(F + h * dF, p);
+              tau(F - h * dF, q);
+              const Tensor<2, 3> dtau =
+                (Tensor<2, 3>(p.tau) - Tensor<2, 3>(q.tau)) / (2 * h);
+              const Tensor<2, 3> l = dF * invert(F);
+              const Tensor<2, 3> t = o.tau;
+              const Tensor<2, 3> model =
+                Tensor<2, 3>(o.Jc * symmetrize(l)) + l * t + t * transpose(l);
+              e     = std::max(e, (dtau - model).norm());
+              scale = std::max(scale, model.norm());
+            }
+        e /= scale;
+        std::cout << "  " << what << ": tangent " << e
+                  << (e < 1e-6 ? "  ok" : "  FAIL") << std::endl;
+        worst = std::max(worst, e);
+        ++n_checks;
+      }
   }
 } // namespace
 
@@ -285,37 +330,7 @@ main(int argc, char **argv)
           prony.apply(F, dt, old.data(), out, nullptr);
         };
         std::cout << name << " with Prony series (dt = 30 s)" << std::endl;
-        for (const auto &[what, F0] : states)
-          {
-            const Tensor<2, 3> F = random_rotation(rng) * F0;
-            MaterialOutput     o;
-            tau(F, o);
-            const double h = 1e-6;
-            double       e = 0, scale = 0;
-            for (unsigned int i = 0; i < 3; ++i)
-              for (unsigned int j = 0; j < 3; ++j)
-                {
-                  Tensor<2, 3> dF;
-                  dF[i][j] = 1.0;
-                  MaterialOutput p, q;
-                  tau(F + h * dF, p);
-                  tau(F - h * dF, q);
-                  const Tensor<2, 3> dtau =
-                    (Tensor<2, 3>(p.tau) - Tensor<2, 3>(q.tau)) / (2 * h);
-                  const Tensor<2, 3> l = dF * invert(F);
-                  const Tensor<2, 3> t = o.tau;
-                  const Tensor<2, 3> model =
-                    Tensor<2, 3>(o.Jc * symmetrize(l)) + l * t +
-                    t * transpose(l);
-                  e     = std::max(e, (dtau - model).norm());
-                  scale = std::max(scale, model.norm());
-                }
-            e /= scale;
-            std::cout << "  " << what << ": tangent " << e
-                      << (e < 1e-6 ? "  ok" : "  FAIL") << std::endl;
-            worst = std::max(worst, e);
-            ++n_checks;
-          }
+        tangent_only(tau, states, rng, worst, n_checks);
       }
   }
 
@@ -345,37 +360,7 @@ main(int argc, char **argv)
         };
         std::cout << name << " with force-velocity (lambda_old = " << lambda_old
                   << ")" << std::endl;
-        for (const auto &[what, F0] : states)
-          {
-            const Tensor<2, 3> F = random_rotation(rng) * F0;
-            MaterialOutput     o;
-            tau(F, o);
-            const double h = 1e-6;
-            double       e = 0, scale = 0;
-            for (unsigned int i = 0; i < 3; ++i)
-              for (unsigned int j = 0; j < 3; ++j)
-                {
-                  Tensor<2, 3> dF;
-                  dF[i][j] = 1.0;
-                  MaterialOutput p, q;
-                  tau(F + h * dF, p);
-                  tau(F - h * dF, q);
-                  const Tensor<2, 3> dtau =
-                    (Tensor<2, 3>(p.tau) - Tensor<2, 3>(q.tau)) / (2 * h);
-                  const Tensor<2, 3> l = dF * invert(F);
-                  const Tensor<2, 3> t = o.tau;
-                  const Tensor<2, 3> model =
-                    Tensor<2, 3>(o.Jc * symmetrize(l)) + l * t +
-                    t * transpose(l);
-                  e     = std::max(e, (dtau - model).norm());
-                  scale = std::max(scale, model.norm());
-                }
-            e /= scale;
-            std::cout << "  " << what << ": tangent " << e
-                      << (e < 1e-6 ? "  ok" : "  FAIL") << std::endl;
-            worst = std::max(worst, e);
-            ++n_checks;
-          }
+        tangent_only(tau, states, rng, worst, n_checks);
       }
 
   std::cout << n_checks << " checks, worst relative error " << worst
