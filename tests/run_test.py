@@ -6,6 +6,7 @@ reads statistics.csv and compares numbers with closed-form solutions or
 published benchmarks.  References and tolerances are stated next to each
 check."""
 import argparse
+import csv
 import math
 import os
 import re
@@ -724,6 +725,38 @@ def fibre_fields(septa, work):
         depth[label] = r["un_max_skin"] - r["un_min_skin"]
         print("  dimple depth with %s: %.4g mm" % (label, depth[label] * 1e3))
     assert depth["septa"] > 2 * depth["fat"] > 0, depth
+
+
+@test
+def parameter_sweep(septa, work):
+    """cluster/sweep.py on the isometric contraction (to 0.4 s) over
+    sigma_max = 0, 1e5, 2e5, -1 Pa, collecting the plate force: the active
+    part is nearly linear in sigma_max ((F(2e5) - F(0)) / (F(1e5) - F(0)) =
+    2 to 5e-3: the clamped block changes shape under the active stress, a
+    0.1 % effect here),
+    F(1e5) - F(0) is within 10 % of sigma_max a A0 (clamped ends), and the
+    invalid -1 Pa run is reported as failed with exit code 1."""
+    out = os.path.join(work, "sweep")
+    p = subprocess.run([sys.executable, os.path.join(ROOT, "cluster", "sweep.py"),
+                        os.path.join("params", "isometric_contraction.prm"), "--out", out,
+                        "--septa", septa, "--ranks", "2",
+                        "--set", "Materials/muscle/Activation/Maximum active stress=0,1e5,2e5,-1",
+                        "--set", "Time/End time=0.4",
+                        "--collect", "reaction_skin_z", "activation_muscle"],
+                       cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=ENV)
+    print(p.stdout)
+    assert p.returncode == 1, (p.returncode, p.stderr[-2000:])
+    table = list(csv.reader(p.stdout.splitlines()))
+    assert table[0][-2:] == ["reaction_skin_z_last", "activation_muscle_last"], table[0]
+    rows = {r[0]: r[1:] for r in table[1:]}
+    assert rows["-1"] == ["0.4", "failed", "failed"], rows["-1"]
+    F = {k: float(rows[k][1]) for k in ("0", "1e5", "2e5")}
+    act = float(rows["1e5"][2])
+    close("sweep: active force doubles with sigma_max", (F["2e5"] - F["0"]) / (F["1e5"] - F["0"]),
+          2.0, rel=5e-3)
+    ratio = (F["1e5"] - F["0"]) / (1e5 * act * 4e-4)
+    print("  active force / (sigma_max a A0) = %.4f" % ratio)
+    assert 0.9 < ratio < 1.0, ratio
 
 
 @test
