@@ -768,8 +768,8 @@ def material_presets(septa, work):
     by hand from the published parameters) and kappa from its bulk modulus
     or Poisson ratio.  Tolerance 1e-3: the nonlinear terms are O(eps) =
     1e-4 (viscous presets relax by g (1 - beta) = 3e-4 in the 1 s step).
-    Fibres lie along the compression axis, where tension-only fibre terms
-    are slack.  Catches unit slips (kPa for Pa) and wrong parameter
+    Both fibre families lie along the compression axis, where
+    tension-only fibre terms are slack.  Catches unit slips (kPa for Pa) and wrong parameter
     names."""
     folder = os.path.join(ROOT, "params", "materials")
     presets = sorted(f for f in os.listdir(folder) if f.endswith(".prm"))
@@ -789,7 +789,8 @@ def material_presets(septa, work):
         E = 9 * kappa * mu0 / (3 * kappa + mu0)
         _, _, rows = run(septa, work, "preset_" + name[:-4], None, base +
                          "subsection Materials\n subsection solid\n"
-                         "  set Fibre direction = 0, 0, 1\n  include %s\n end\nend\n"
+                         "  set Fibre direction = 0, 0, 1\n  set Second fibre direction = 0, 0, 1\n"
+                         "  include %s\n end\nend\n"
                          "subsection Loads\n subsection plate\n  set Values = %g\n end\nend\n"
                          "subsection Time\n set Initial step = 1\n set Maximum step = 1\nend\n"
                          "subsection Linear solver\n set Solver = direct\nend\n"
