@@ -467,6 +467,29 @@ namespace septa
   }
 
 
+  void
+  ActiveFibreStress::fibre_stress(const double         lambda,
+                                  const double         a,
+                                  const MaterialInput &in,
+                                  double              &g,
+                                  double              &dg) const
+  {
+    const double l = lambda / lambda_ofl;
+    double       f, df;
+    force_length(l, f, df);
+    double fv = 1.0, dfv_dlambda = 0.0;
+    if (uses_velocity())
+      {
+        double v, dv, dfv;
+        velocity(lambda, in, v, dv);
+        force_velocity(v, fv, dfv);
+        dfv_dlambda = dfv * dv;
+      }
+    g  = sigma_max * a * f * l * fv;
+    dg = sigma_max * a * ((df * l + f) / lambda_ofl * fv + f * l * dfv_dlambda);
+  }
+
+
   double
   ActiveFibreStress::stress(const double         lambda,
                             const double         time,
@@ -474,15 +497,9 @@ namespace septa
   {
     if (!is_active())
       return 0.0;
-    double f, df, fv = 1.0, dfv = 0.0;
-    force_length(lambda / lambda_ofl, f, df);
-    if (uses_velocity())
-      {
-        double v, dv;
-        velocity(lambda, in, v, dv);
-        force_velocity(v, fv, dfv);
-      }
-    return sigma_max * dynamics.value(time) * f * fv * lambda / lambda_ofl;
+    double g, dg;
+    fibre_stress(lambda, dynamics.value(time), in, g, dg);
+    return g;
   }
 
 
@@ -498,27 +515,15 @@ namespace septa
     const double a = dynamics.value(in.time);
     if (a == 0.0)
       return;
+    // g = lambda dW/dlambda = sigma_max a f_L(l) f_V l, W = sigma_max a
+    // lambda_ofl (H(l) - H(1 / lambda_ofl)) with H' = f_L (the energy
+    // reported stays the one without f_V).
     const double lambda = std::sqrt(I4);
-    const double l      = lambda / lambda_ofl;
-    double       f, df;
-    force_length(l, f, df);
-    // g = lambda dW/dlambda = sigma_max a f_L(l) l, W = sigma_max a
-    // lambda_ofl (H(l) - H(1 / lambda_ofl)) with H' = f_L.
-    // With force-velocity, g = sigma_max a f_L(l) f_V(v(lambda)) l; the
-    // energy reported stays the one without f_V.
-    double fv = 1.0, dfv_dlambda = 0.0;
-    if (uses_velocity())
-      {
-        double v, dv, dfv;
-        velocity(lambda, in, v, dv);
-        force_velocity(v, fv, dfv);
-        dfv_dlambda = dfv * dv;
-      }
-    const double g = sigma_max * a * f * l * fv;
-    const double dg =
-      sigma_max * a * ((df * l + f) / lambda_ofl * fv + f * l * dfv_dlambda);
+    double       g, dg;
+    fibre_stress(lambda, a, in, g, dg);
     W += sigma_max * a * lambda_ofl *
-         (force_length_integral(l) - force_length_integral(1.0 / lambda_ofl));
+         (force_length_integral(lambda / lambda_ofl) -
+          force_length_integral(1.0 / lambda_ofl));
     W4 += g / (2.0 * I4);
     W44 += dg / (4.0 * lambda * I4) - g / (2.0 * I4 * I4);
   }

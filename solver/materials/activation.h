@@ -184,7 +184,30 @@ namespace septa
       return dynamics.is_active();
     }
 
+    /// sigma_max in Pa (also scales Blemker's passive fibre stress).
+    double
+    maximum_stress() const
+    {
+      return sigma_max;
+    }
+
+    /// lambda_ofl.
+    double
+    optimal_stretch() const
+    {
+      return lambda_ofl;
+    }
+
   private:
+    /// Kirchhoff fibre stress g = sigma_max a f_L(l) f_V l and dg/dlambda
+    /// at isochoric fibre stretch @p lambda and activation @p a.
+    void
+    fibre_stress(const double         lambda,
+                 const double         a,
+                 const MaterialInput &in,
+                 double              &g,
+                 double              &dg) const;
+
     Activation dynamics;
     double     sigma_max = 3e5, lambda_ofl = 1.0;
     /// Force-velocity: V_max in optimal fibre lengths per s (0: none),

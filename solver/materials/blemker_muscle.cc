@@ -66,16 +66,15 @@ namespace septa
       P1          = get_positive(prm, "P1", where, "", true);
       P2          = get_positive(prm, "P2", where, "");
       lambda_star = get_positive(prm, "Linear fibre stretch", where, "");
-      prm.enter_subsection("Activation");
-      sigma_max  = prm.get_double("Maximum active stress");
-      lambda_ofl = prm.get_double("Optimal fibre stretch");
-      prm.leave_subsection();
+      parse_volumetric(prm, where);
+      // sigma_max and lambda_ofl are shared with the active stress.
+      parse_active(prm, where);
+      sigma_max  = active_fibre_stress().maximum_stress();
+      lambda_ofl = active_fibre_stress().optimal_stretch();
       require_input(lambda_star > lambda_ofl,
                     where + "/Linear fibre stretch",
                     prm.get("Linear fibre stretch"),
                     "a stretch above 'Activation/Optimal fibre stretch'");
-      parse_volumetric(prm, where);
-      parse_active(prm, where);
     }
 
     double

@@ -188,6 +188,13 @@ namespace septa
       contractile = true;
     }
 
+    /// The active fibre stress read by parse_active().
+    const ActiveFibreStress &
+    active_fibre_stress() const
+    {
+      return active;
+    }
+
   private:
     ActiveFibreStress active;
     bool              contractile = false;
