@@ -4,6 +4,7 @@
 #include <deal.II/base/utilities.h>
 
 #include <algorithm>
+#include <limits>
 
 namespace septa
 {
@@ -46,6 +47,21 @@ namespace septa
                       allowed);
       }
     require_input(!times.empty(), where, text, allowed);
+  }
+
+
+  LoadCurve::LoadCurve(std::vector<double> times, std::vector<double> values)
+    : times(std::move(times))
+    , values(std::move(values))
+  {
+  }
+
+
+  double
+  LoadCurve::next_knot(const double t) const
+  {
+    const auto it = std::upper_bound(times.begin(), times.end(), t);
+    return it == times.end() ? std::numeric_limits<double>::infinity() : *it;
   }
 
 

@@ -18,8 +18,15 @@ namespace septa
     /// Parse @p text; @p where names the file and parameter for messages.
     LoadCurve(const std::string &text, const std::string &where);
 
+    /// From knots with increasing @p times (not checked here).
+    LoadCurve(std::vector<double> times, std::vector<double> values);
+
     double
     value(const double t) const;
+
+    /// The first knot time after @p t, +infinity if there is none.
+    double
+    next_knot(const double t) const;
 
     /// Documentation string shared by every "Load curve" parameter.
     static const char *

@@ -113,7 +113,11 @@ namespace septa
     if (type == "constant" || type == "ramp")
       level = get_fraction(prm, "Level", where);
     if (type == "ramp")
-      ramp = get_positive(prm, "Ramp time", where, "s");
+      {
+        const double ramp = get_positive(prm, "Ramp time", where, "s");
+        curve             = LoadCurve(std::vector<double>{start, start + ramp},
+                          std::vector<double>{0.0, level});
+      }
     if (type == "table")
       {
         const std::string file = prm.get("Excitation file");
@@ -123,8 +127,9 @@ namespace septa
                       file,
                       "a readable CSV file of 'time, excitation' rows "
                       "(relative paths start from the working directory)");
-        std::string  line;
-        unsigned int number = 0;
+        std::vector<double> table_t, table_u;
+        std::string         line;
+        unsigned int        number = 0;
         while (std::getline(in, line))
           {
             ++number;
@@ -155,6 +160,7 @@ namespace septa
                       where + "/Excitation file",
                       file,
                       "a CSV file with at least one 'time, excitation' row");
+        curve = LoadCurve(table_t, table_u);
       }
     if (type == "programme")
       {
@@ -200,24 +206,12 @@ namespace septa
   {
     if (type == "none")
       return 0.0;
-    if (type == "table")
-      {
-        if (t <= table_t.front())
-          return table_u.front();
-        if (t >= table_t.back())
-          return table_u.back();
-        const auto i = static_cast<std::size_t>(
-          std::upper_bound(table_t.begin(), table_t.end(), t) -
-          table_t.begin());
-        const double s = (t - table_t[i - 1]) / (table_t[i] - table_t[i - 1]);
-        return (1.0 - s) * table_u[i - 1] + s * table_u[i];
-      }
+    if (type == "ramp" || type == "table")
+      return curve.value(t);
     if (t < start)
       return 0.0;
     if (type == "constant")
       return level;
-    if (type == "ramp")
-      return level * std::min(1.0, (t - start) / ramp);
     // programme: pulses of width w at start + k / f inside the on phases
     const double period = 1.0 / frequency;
     const double s      = t - start;
@@ -231,17 +225,12 @@ namespace septa
   {
     if (type == "none")
       return infinity;
-    if (type == "table")
-      {
-        const auto it = std::upper_bound(table_t.begin(), table_t.end(), t);
-        return it == table_t.end() ? infinity : *it;
-      }
+    if (type == "ramp" || type == "table")
+      return curve.next_knot(t);
     if (t < start)
       return start;
     if (type == "constant")
       return infinity;
-    if (type == "ramp")
-      return t < start + ramp ? start + ramp : infinity;
     // Pulse edges and the ends of the on and off phases; a break must lie
     // strictly after t (guard against rounding).
     const double eps    = 1e-12 * (1.0 + std::abs(t));

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <core/load_curve.h>
 #include <materials/material.h>
 
 #include <deal.II/base/parameter_handler.h>
@@ -47,10 +48,11 @@ namespace septa
     envelope(const double t) const;
 
     std::string type  = "none";
-    double      level = 0, start = 0, ramp = 0;
+    double      level = 0, start = 0;
     double      frequency = 50, pulse_width = 0.005, on_time = 1, off_time = 0,
            ramp_up = 0, ramp_down = 0, intensity = 0;
-    std::vector<double> table_t, table_u;
+    /// u(t) of 'ramp' and 'table': piecewise linear.
+    LoadCurve curve;
   };
 
 
