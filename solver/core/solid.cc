@@ -868,8 +868,13 @@ namespace septa
     // Mesh directions by cell centre (mesh units, rounded to 1e-7 of the
     // mesh size; neighbouring keys are searched too).
     std::map<std::array<long long, 3>, Tensor<1, 3>> by_centre;
-    const auto directions = run_parameters.geometry->cell_directions();
-    double     extent     = 0;
+    bool                                             from_mesh = false;
+    for (const auto &field : run_parameters.fibre_fields)
+      from_mesh = from_mesh || field.type() == FibreField::Type::mesh;
+    const auto directions =
+      from_mesh ? run_parameters.geometry->cell_directions()
+                : std::vector<std::pair<Point<3>, Tensor<1, 3>>>();
+    double extent = 0;
     for (const auto &[c, d] : directions)
       extent = std::max(extent, c.norm());
     const double tol = 1e-7 * std::max(extent, 1e-300);

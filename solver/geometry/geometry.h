@@ -42,8 +42,8 @@ namespace septa
     boundary_names() const = 0;
 
     /// Fibre directions the mesh file gives per cell, as (centre of the
-    /// cell in mesh units, direction); empty if it gives none.  Valid after
-    /// create().
+    /// cell in mesh units, direction); empty if it gives none.  May read
+    /// the file again: ask only when a layer needs them.
     virtual std::vector<std::pair<dealii::Point<3>, dealii::Tensor<1, 3>>>
     cell_directions() const
     {

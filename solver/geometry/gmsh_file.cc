@@ -131,39 +131,20 @@ namespace septa
           cell->set_material_id(it->second);
         }
       tria.copy_triangulation(serial);
-      read_element_data();
     }
 
+    /// Reads the $ElementData view 'Fibre data' (format 2): hexahedron
+    /// centres from $Nodes and $Elements, directions from the view.  A
+    /// second pass over the file, made only when a layer asks for it.
     std::vector<std::pair<Point<3>, Tensor<1, 3>>>
     cell_directions() const override
     {
-      return directions;
-    }
-
-    std::vector<std::string>
-    layer_names() const override
-    {
-      return names;
-    }
-
-    std::map<std::string, std::set<types::boundary_id>>
-    boundary_names() const override
-    {
-      return boundaries;
-    }
-
-  private:
-    /// Read the $ElementData view 'Fibre data' (format 2): hexahedron
-    /// centres from $Nodes and $Elements, directions from the view.
-    void
-    read_element_data() const
-    {
-      directions.clear();
-      std::ifstream                     in(file);
-      std::string                       line;
-      std::map<long, Point<3>>          nodes;
-      std::map<long, std::vector<long>> hexes;
-      std::map<long, Tensor<1, 3>>      data;
+      std::vector<std::pair<Point<3>, Tensor<1, 3>>> directions;
+      std::ifstream                                  in(file);
+      std::string                                    line;
+      std::map<long, Point<3>>                       nodes;
+      std::map<long, std::vector<long>>              hexes;
+      std::map<long, Tensor<1, 3>>                   data;
       const std::string bad = where + "/Fibre data = '" + fibre_view + "': ";
       while (std::getline(in, line))
         {
@@ -171,7 +152,7 @@ namespace septa
             {
               std::getline(in, line);
               if (line.rfind("2", 0) != 0)
-                return; // format 4: no element data support
+                return directions; // format 4: no element data support
             }
           else if (line.rfind("$Nodes", 0) == 0)
             {
@@ -260,13 +241,26 @@ namespace septa
             centre += nodes.at(v) / 8.0;
           directions.emplace_back(centre, d);
         }
+      return directions;
     }
 
-    std::string file, where, fibre_view;
-    mutable std::vector<std::pair<Point<3>, Tensor<1, 3>>> directions;
-    std::vector<std::string>                               names;
-    std::map<int, unsigned int>                            tag_to_layer;
-    std::map<std::string, std::set<types::boundary_id>>    boundaries;
+    std::vector<std::string>
+    layer_names() const override
+    {
+      return names;
+    }
+
+    std::map<std::string, std::set<types::boundary_id>>
+    boundary_names() const override
+    {
+      return boundaries;
+    }
+
+  private:
+    std::string                                         file, where, fibre_view;
+    std::vector<std::string>                            names;
+    std::map<int, unsigned int>                         tag_to_layer;
+    std::map<std::string, std::set<types::boundary_id>> boundaries;
   };
 
   SEPTA_REGISTER_PLUGIN(Geometry,
