@@ -1275,8 +1275,8 @@ def bad_inputs(septa, work):
                         "  set Fibre field = origin-insertion\n  set Origin line = 1, 2\n end\nend\n",
                         "Materials/muscle/Origin line = '1, 2' is not allowed: expected two end points"),
         "unknown_surface": (base + "subsection Output\n set Surface statistics = skin, skn\nend\n",
-                            "Output/Surface statistics = 'skn' is not allowed: expected boundary "
-                            "names of the geometry"),
+                            "Output/Surface statistics = 'skn' is not allowed: expected a boundary "
+                            "of the mesh: bone, lateral, skin, x+, x-, y+, y-"),
     }
     for name, (text, message) in cases.items():
         for ranks in (1, 2):

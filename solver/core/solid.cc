@@ -93,15 +93,9 @@ namespace septa
 
     boundaries = run_parameters.geometry->boundary_names();
     for (const auto &surface : run_parameters.output.surfaces)
-      {
-        std::string known;
-        for (const auto &b : boundaries)
-          known += (known.empty() ? "" : ", ") + b.first;
-        require_input(boundaries.count(surface) > 0,
-                      run_parameters.filename + ": Output/Surface statistics",
-                      surface,
-                      "boundary names of the geometry (" + known + ")");
-      }
+      resolve_boundary(boundaries,
+                       surface,
+                       run_parameters.filename + ": Output/Surface statistics");
     for (auto &load : run_parameters.loads)
       {
         load->initialize(boundaries);
