@@ -454,7 +454,7 @@ namespace septa
         material.evaluate(in, out);
         if (n_state > 0)
           prony.apply(s.F[q],
-                      time - history_time,
+                      in.dt,
                       &history[cell->active_cell_index()][q * n_state],
                       out,
                       new_history ? &(*new_history)[q * n_state] : nullptr);
@@ -967,7 +967,7 @@ namespace septa
           for (unsigned int q = 0; q < quadrature.size(); ++q)
             {
               const double lambda =
-                std::cbrt(1.0 / s.J[q]) * (s.F[q] * cell_fibres[c][0]).norm();
+                kinematics::isochoric_fibre_stretch(s.F[q], cell_fibres[c][0]);
               double &old = fibre_history[c][2 * q];
               if (dt > 0)
                 fibre_history[c][2 * q + 1] = (lambda - old) / dt;
@@ -988,25 +988,22 @@ namespace septa
     solution = 0;
     ghosted  = solution;
     project_local_fields(ghosted, local_fields);
-    // Viscoelastic layers start relaxed: S0 = 0, h_i = 0.
+    // Histories start at rest: viscoelastic layers relaxed (S0 = 0, h_i =
+    // 0), force-velocity layers at fibre stretch 1 with rate 0.
     history.assign(triangulation.n_active_cells(), {});
     fibre_history.assign(triangulation.n_active_cells(), {});
     for (const auto &cell : dof_handler.active_cell_iterators())
-      if (cell->is_locally_owned() &&
-          run_parameters.materials[cell->material_id()]->uses_fibre_velocity())
-        {
-          // At rest: isochoric fibre stretch 1, rate 0.
-          auto &state = fibre_history[cell->active_cell_index()];
-          state.assign(2 * quadrature.size(), 0.0);
-          for (unsigned int q = 0; q < quadrature.size(); ++q)
-            state[2 * q] = 1.0;
-        }
-    for (const auto &cell : dof_handler.active_cell_iterators())
       if (cell->is_locally_owned())
-        history[cell->active_cell_index()].assign(
-          quadrature.size() *
-            run_parameters.viscoelasticity[cell->material_id()].state_size(),
-          SymmetricTensor<2, 3>());
+        {
+          const unsigned int l = cell->material_id();
+          const unsigned int c = cell->active_cell_index();
+          history[c].assign(quadrature.size() *
+                              run_parameters.viscoelasticity[l].state_size(),
+                            SymmetricTensor<2, 3>());
+          if (run_parameters.materials[l]->uses_fibre_velocity())
+            for (unsigned int q = 0; q < quadrature.size(); ++q)
+              fibre_history[c].insert(fibre_history[c].end(), {1.0, 0.0});
+        }
     update_dirichlet(0.0);
     for (const auto &m : run_parameters.materials)
       reference_modulus = std::max(reference_modulus, m->shear_modulus());

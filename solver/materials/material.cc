@@ -1,6 +1,8 @@
 #include <core/input_error.h>
 #include <materials/material.h>
 
+#include <cmath>
+
 namespace septa
 {
   double
@@ -43,6 +45,13 @@ namespace septa
       out.Jc = P * Jc_bar * P + (2.0 / 3.0) * trace(tau_bar) * P -
                (2.0 / 3.0) * (dealii::outer_product(out.tau, I) +
                               dealii::outer_product(I, out.tau));
+    }
+
+
+    double
+    isochoric_fibre_stretch(const Tensor<2, 3> &F, const Tensor<1, 3> &a0)
+    {
+      return std::cbrt(1.0 / dealii::determinant(F)) * (F * a0).norm();
     }
   } // namespace kinematics
 } // namespace septa

@@ -205,5 +205,10 @@ namespace septa
     isochoric_push(const SymmetricTensor<2, 3> &tau_bar,
                    const SymmetricTensor<4, 3> &Jc_bar,
                    MaterialOutput              &out);
+
+    /// Isochoric stretch J^(-1/3) |F a0| of the reference fibre @p a0, the
+    /// stretch the fibre materials (and the force-velocity history) use.
+    double
+    isochoric_fibre_stretch(const Tensor<2, 3> &F, const Tensor<1, 3> &a0);
   } // namespace kinematics
 } // namespace septa

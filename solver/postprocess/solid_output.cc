@@ -180,7 +180,8 @@ namespace septa
                     in.fibre_rate_old    = fibre_history[c][2 * q + 1];
                   }
                 const double lambda =
-                  std::cbrt(1.0 / s.J[q]) * (s.F[q] * cell_fibres[c][0]).norm();
+                  kinematics::isochoric_fibre_stretch(s.F[q],
+                                                      cell_fibres[c][0]);
                 stress +=
                   material.active_stress(lambda, time, in) / s.J[q] * fv.JxW(q);
               }
