@@ -351,6 +351,14 @@ def martins_active(c, b, A, a, activation):
     return derivs
 
 
+def scenario_text(name):
+    """params/<name> with its repository-relative paths (presets, meshes)
+    made absolute, so that it runs from any working directory."""
+    text = open(os.path.join(ROOT, "params", name)).read()
+    text = text.replace("include params/", "include %s/params/" % os.path.abspath(ROOT))
+    return re.sub(r"(set File\s*=\s*)meshes/", r"\g<1>%s/meshes/" % os.path.abspath(ROOT), text)
+
+
 def without_load(text, name):
     """Remove the subsection of load @name and its entry in 'Names'."""
     text = re.sub(r"\n  subsection %s\n.*?\n  end\n" % name, "\n", text, flags=re.S)
@@ -710,10 +718,7 @@ def fibre_fields(septa, work):
     assert n_muscle >= 16, n_muscle
 
     # Septa tether the skin.
-    text = open(os.path.join(ROOT, "params", "cellulite_septa.prm")).read()
-    text = text.replace("include params/", "include %s/params/" % os.path.abspath(ROOT))
-    text = text.replace("meshes/cellulite_block.msh",
-                        os.path.join(os.path.abspath(ROOT), "meshes", "cellulite_block.msh"))
+    text = scenario_text("cellulite_septa.prm")
     fat = re.sub(r"  subsection septa\n.*?\n  end\n",
                  "  subsection septa\n   include %s/params/materials/buttock_fat.prm\n  end\n"
                  % os.path.abspath(ROOT), text, count=1, flags=re.S)
@@ -920,16 +925,12 @@ def scenarios(septa, work):
                           for a, b in zip(r, r[1:]) if a["time"] >= 1),
                   "")}
     for name, (column, ok, time) in checks.items():
-        text = open(os.path.join(HERE, "..", "params", name)).read()
+        text = scenario_text(name)
         if "Layer names        = muscle, fat" in text or "compression" in name \
                 or "applicator" in name or "gravity" in name:
             text += ("subsection Geometry\n set Lateral cells = 4, 4\n"
                      " set Layer cells = 2, 2, 1\nend\n")
         text += time + "subsection Output\n set Every n steps = 0\nend\n"
-        # Scenarios include presets relative to the repository root.
-        text = text.replace("include params/", "include %s/params/" % os.path.abspath(ROOT))
-        text = text.replace("File          = meshes/",
-                            "File          = %s/meshes/" % os.path.abspath(ROOT))
         _, _, rows = run(septa, work, name.replace(".prm", ""), None, text)
         value = rows[-1][column]
         print("  %-26s %s = %g" % (name, column, value))
@@ -1166,8 +1167,7 @@ def mpi_ranks(septa, work):
     # patch) on 1 and 3 ranks, every row.
     for scenario, end, column in (("stimulated_block", 0.6, "un_mean_skin"),
                                   ("fat_relaxation", 300, "reaction_skin_z")):
-        text = open(os.path.join(HERE, "..", "params", scenario + ".prm")).read()
-        text = text.replace("include params/", "include %s/params/" % os.path.abspath(ROOT))
+        text = scenario_text(scenario + ".prm")
         text += ("subsection Geometry\n set Lateral cells = 4, 4\n set Layer cells = 2, 2, 1\nend\n"
                  "subsection Time\n set End time = %g\nend\n"
                  "subsection Output\n set Every n steps = 0\nend\n" % end)
