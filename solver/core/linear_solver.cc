@@ -218,18 +218,26 @@ namespace septa
       ((parameters.solver == "auto" || use_direct) && symmetric);
     PetscInt           its    = 0;
     KSPConvergedReason reason = KSP_CONVERGED_ITERATING;
-    // First attempt: reuse the last preconditioner if it is still good;
-    // on failure, a MUMPS LU factorisation of this tangent, which does not
-    // depend on the AMG hierarchy or on a positive definite preconditioner
-    // (AMG can break down on the non-symmetric tangents of follower loads).
-    for (unsigned int attempt = 0; attempt < 2; ++attempt)
+    // Attempts, each only if the one before failed: (0) the configured
+    // method, reusing the last preconditioner if it is still good; (1) for
+    // an iterative method, GMRES with a fresh preconditioner of the same
+    // type: Newton iterates far from equilibrium (a fold forming where a
+    // soft layer bulges past a stiff one) can have an indefinite tangent,
+    // where CG stops but GMRES does not need positive definiteness; (2) a
+    // MUMPS LU factorisation of this tangent, independent of the AMG
+    // hierarchy, but only up to twice 'Direct solver limit' unknowns: beyond
+    // that its memory (growing like n^(4/3)) would exhaust the node, and
+    // the failure goes to Newton, which cuts the step.
+    const bool gmres_retry = !use_direct && (cg_wanted || reuse_next);
+    const bool lu_retry    = A.m() <= 2 * parameters.direct_limit;
+    for (unsigned int attempt = 0; attempt < 3; ++attempt)
       {
-        const bool fresh = attempt > 0 || !reuse_next;
-        const bool cg    = cg_wanted && attempt == 0;
-        configure(attempt == 0 ? mat : static_cast<Mat>(A),
-                  cg,
-                  fresh,
-                  attempt > 0);
+        if ((attempt == 1 && !gmres_retry) || (attempt == 2 && !lu_retry))
+          continue;
+        const bool fresh  = attempt > 0 || !reuse_next;
+        const bool cg     = cg_wanted && attempt == 0;
+        const bool direct = attempt == 2;
+        configure(direct ? static_cast<Mat>(A) : mat, cg, fresh, direct);
         const Vec &bv             = b;
         const Vec &xv             = x;
         x                         = 0;
@@ -238,7 +246,7 @@ namespace septa
         KSPGetIterationNumber(ksp, &its);
         if (ierr == 0 && reason > 0)
           {
-            if (attempt > 0)
+            if (direct)
               {
                 // Back to the configured method (and preconditioner type)
                 // at the next solve.
@@ -247,9 +255,9 @@ namespace septa
                 reuse_next = false;
                 return 1;
               }
-            if (fresh)
+            if (attempt == 0 && fresh)
               fresh_iterations = its;
-            reuse_next = parameters.reuse &&
+            reuse_next = attempt == 0 && parameters.reuse &&
                          its <= std::max<double>(parameters.reuse_iterations,
                                                  1.5 * fresh_iterations);
             return std::max<PetscInt>(its, 1);
@@ -259,6 +267,10 @@ namespace septa
     throw SolveError("linear solver '" + parameters.solver + "' with '" +
                      parameters.preconditioner + "' failed (PETSc reason " +
                      std::to_string(static_cast<int>(reason)) + ", " +
-                     std::to_string(its) + " iterations)");
+                     std::to_string(its) + " iterations" +
+                     (lu_retry ? ", also with MUMPS"
+                               : ", no MUMPS retry above twice 'Direct "
+                                 "solver limit'") +
+                     ")");
   }
 } // namespace septa

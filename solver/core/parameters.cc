@@ -173,7 +173,10 @@ namespace septa
                       "MUMPS.  Nearly incompressible tangents are hard for "
                       "AMG; a factorisation is then faster while its memory "
                       "(about 1.9 GB at 1e5 Q2 unknowns, growing like "
-                      "n^(4/3)) fits.");
+                      "n^(4/3)) fits.  An iterative solve that fails, also "
+                      "as GMRES with a fresh preconditioner, is retried "
+                      "with MUMPS up to twice this size; above it the "
+                      "Newton step is cut instead.");
     prm.declare_entry("Preconditioner",
                       "gamg",
                       Patterns::Selection("gamg|boomeramg|jacobi"),
