@@ -3,6 +3,8 @@
 // tau_deact otherwise), and the force-length curve of Blemker et al. 2005.
 #include <materials/activation.h>
 
+#include "unit_check.h"
+
 #include <deal.II/base/mpi.h>
 
 #include <cmath>
@@ -12,28 +14,11 @@
 
 using namespace dealii;
 using namespace septa;
+using unit::expect;
+using unit::num;
 
 namespace
 {
-  int failures = 0;
-
-  void
-  expect(const bool ok, const std::string &what)
-  {
-    std::cout << (ok ? "  ok    " : "  FAIL  ") << what << std::endl;
-    if (!ok)
-      ++failures;
-  }
-
-  std::string
-  num(const double v)
-  {
-    std::ostringstream s;
-    s.precision(10);
-    s << v;
-    return s.str();
-  }
-
   /// An Activation from 'entry = value' settings.
   Activation
   make(const std::vector<std::pair<std::string, std::string>> &settings)
@@ -222,7 +207,5 @@ main(int argc, char **argv)
              num(simpson_error));
   }
 
-  std::cout << (failures ? "FAILED: " + std::to_string(failures) : "passed")
-            << std::endl;
-  return failures ? 1 : 0;
+  return unit::finish();
 }

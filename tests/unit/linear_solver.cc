@@ -5,6 +5,8 @@
 #include <core/input_error.h>
 #include <core/linear_solver.h>
 
+#include "unit_check.h"
+
 #include <deal.II/base/index_set.h>
 #include <deal.II/base/mpi.h>
 #include <deal.II/lac/dynamic_sparsity_pattern.h>
@@ -13,33 +15,15 @@
 
 #include <cmath>
 #include <iostream>
-#include <sstream>
 #include <string>
 
 using namespace dealii;
 using namespace septa;
+using unit::expect;
+using unit::num;
 
 namespace
 {
-  int failures = 0;
-
-  void
-  expect(const bool ok, const std::string &what)
-  {
-    std::cout << (ok ? "  ok    " : "  FAIL  ") << what << std::endl;
-    if (!ok)
-      ++failures;
-  }
-
-  std::string
-  num(const double v)
-  {
-    std::ostringstream s;
-    s.precision(3);
-    s << std::scientific << v;
-    return s.str();
-  }
-
   constexpr unsigned int n = 300;
 
   /// Tridiagonal (-1, d_i, -1) with d_i = @p d except the last @p n_negative
@@ -125,7 +109,7 @@ main(int argc, char **argv)
   auto r = solve(A, "jacobi", 2000, 0);
   expect(r.iterations > 1 && r.residual >= 0 && r.residual < 1e-8,
          "SPD system: CG solves it in " + std::to_string(r.iterations) +
-           " iterations, residual " + num(r.residual));
+           " iterations, residual " + num(r.residual, 3));
 
   // 30 negative diagonal entries: CG with Jacobi meets an indefinite
   // preconditioner and stops; GMRES solves it (diagonal dominance keeps the
@@ -136,7 +120,7 @@ main(int argc, char **argv)
   expect(r.iterations > 1 && r.residual >= 0 && r.residual < 1e-8,
          "indefinite system: GMRES retry solves it in " +
            std::to_string(r.iterations) + " iterations, residual " +
-           num(r.residual) + (r.error.empty() ? "" : r.error));
+           num(r.residual, 3) + (r.error.empty() ? "" : r.error));
 
   // The 1D Laplacian (d = 2) needs about n CG iterations; with 5 allowed
   // both Krylov attempts fail.  Up to twice the direct limit (here
@@ -145,7 +129,7 @@ main(int argc, char **argv)
   r = solve(A, "jacobi", 5, n / 2);
   expect(r.iterations == 1 && r.residual >= 0 && r.residual < 1e-10,
          "Krylov fails, n <= 2 x direct limit: MUMPS retry, residual " +
-           num(r.residual));
+           num(r.residual, 3));
 
   // ... above it the failure is reported (for Newton to cut the step).
   r = solve(A, "jacobi", 5, n / 2 - 1);
@@ -154,6 +138,5 @@ main(int argc, char **argv)
              std::string::npos,
          "Krylov fails, n > 2 x direct limit: SolveError '" + r.error + "'");
 
-  std::cout << (failures ? "FAILED" : "PASSED") << std::endl;
-  return failures ? 1 : 0;
+  return unit::finish();
 }
