@@ -38,61 +38,6 @@ namespace septa
       KSPDestroy(&ksp);
     if (null_space)
       MatNullSpaceDestroy(&null_space);
-    if (blocked)
-      MatDestroy(&blocked);
-  }
-
-
-  void
-  LinearSolver::copy_with_block_size(const Mat A)
-  {
-    // deal.II creates its matrices with block size 1, but GAMG aggregates
-    // and BoomerAMG coarsens nodes only when they know that three
-    // consecutive rows belong to one node.  Copy the values into a matrix
-    // of block size 3 with the same layout (the first copy allocates).
-    PetscInt first, last;
-    check(MatGetOwnershipRange(A, &first, &last), "MatGetOwnershipRange");
-    if (!blocked)
-      {
-        PetscInt M, N;
-        check(MatGetSize(A, &M, &N), "MatGetSize");
-        std::vector<PetscInt> d_nnz(last - first), o_nnz(last - first);
-        for (PetscInt row = first; row < last; ++row)
-          {
-            PetscInt        ncols;
-            const PetscInt *cols;
-            check(MatGetRow(A, row, &ncols, &cols, nullptr), "MatGetRow");
-            for (PetscInt k = 0; k < ncols; ++k)
-              (cols[k] >= first && cols[k] < last ? d_nnz
-                                                  : o_nnz)[row - first]++;
-            check(MatRestoreRow(A, row, &ncols, &cols, nullptr),
-                  "MatRestoreRow");
-          }
-        check(MatCreate(comm, &blocked), "MatCreate");
-        check(MatSetSizes(blocked, last - first, last - first, M, N),
-              "MatSetSizes");
-        check(MatSetBlockSize(blocked, 3), "MatSetBlockSize");
-        check(MatSetType(blocked, MATAIJ), "MatSetType");
-        check(MatSeqAIJSetPreallocation(blocked, 0, d_nnz.data()),
-              "MatSeqAIJSetPreallocation");
-        check(
-          MatMPIAIJSetPreallocation(blocked, 0, d_nnz.data(), 0, o_nnz.data()),
-          "MatMPIAIJSetPreallocation");
-        check(MatSetOption(blocked, MAT_NEW_NONZERO_ALLOCATION_ERR, PETSC_TRUE),
-              "MatSetOption");
-      }
-    for (PetscInt row = first; row < last; ++row)
-      {
-        PetscInt           ncols;
-        const PetscInt    *cols;
-        const PetscScalar *vals;
-        check(MatGetRow(A, row, &ncols, &cols, &vals), "MatGetRow");
-        check(MatSetValues(blocked, 1, &row, ncols, cols, vals, INSERT_VALUES),
-              "MatSetValues");
-        check(MatRestoreRow(A, row, &ncols, &cols, &vals), "MatRestoreRow");
-      }
-    check(MatAssemblyBegin(blocked, MAT_FINAL_ASSEMBLY), "MatAssemblyBegin");
-    check(MatAssemblyEnd(blocked, MAT_FINAL_ASSEMBLY), "MatAssemblyEnd");
   }
 
 
@@ -153,9 +98,11 @@ namespace septa
       {
         check(KSPSetType(ksp, cg ? KSPCG : KSPGMRES), "KSPSetType");
         if (!cg)
-          // 50 Krylov vectors: at 1e6 unknowns 200 of them cost 0.9 GB per
-          // rank on 2 ranks, more than the AMG hierarchy's headroom.
-          check(KSPGMRESSetRestart(ksp, 50), "KSPGMRESSetRestart");
+          // 100 Krylov vectors: at 1e5 unknowns (30 % compression benchmark,
+          // last load step) 50 need 162.7 iterations per solve, 100 need
+          // 134.8 and 200 126.1; at 1e6 on 2 ranks 200 vectors are 0.9 GB per
+          // rank.  '-ksp_gmres_restart' in 'PETSc options' overrides it.
+          check(KSPGMRESSetRestart(ksp, 100), "KSPGMRESSetRestart");
         check(KSPSetTolerances(ksp,
                                parameters.tolerance,
                                1e-300,
@@ -210,11 +157,14 @@ namespace septa
     use_direct =
       parameters.solver == "direct" ||
       (parameters.solver == "auto" && A.m() <= parameters.direct_limit);
+    // deal.II creates its matrices with block size 1, but GAMG aggregates
+    // and BoomerAMG coarsens nodes only when they know that three
+    // consecutive rows belong to one node.  For AIJ the block size is only
+    // this hint, so it is set on the assembled matrix in place (PETSc 3.18
+    // accepts that after assembly); a block-size-3 copy would double the
+    // largest allocation of the run.
     if (interleaved && !use_direct && parameters.preconditioner != "jacobi")
-      {
-        copy_with_block_size(mat);
-        mat = blocked;
-      }
+      check(MatSetBlockSize(mat, 3), "MatSetBlockSize");
     const bool cg_wanted =
       parameters.solver == "cg" ||
       ((parameters.solver == "auto" || use_direct) && symmetric);
@@ -239,7 +189,7 @@ namespace septa
         const bool fresh  = attempt > 0 || !reuse_next;
         const bool cg     = cg_wanted && attempt == 0;
         const bool direct = attempt == 2;
-        configure(direct ? static_cast<Mat>(A) : mat, cg, fresh, direct);
+        configure(mat, cg, fresh, direct);
         const Vec &bv             = b;
         const Vec &xv             = x;
         x                         = 0;

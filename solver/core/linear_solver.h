@@ -54,9 +54,6 @@ namespace septa
           const bool                                symmetric);
 
   private:
-    void
-    copy_with_block_size(const Mat A);
-
     /// Set up the persistent KSP for @p mat; @p fresh rebuilds the
     /// preconditioner (factorisation or AMG hierarchy).
     void
@@ -74,7 +71,6 @@ namespace septa
 
     LinearSolverParameters                          parameters;
     bool                                            interleaved = false;
-    Mat                                             blocked     = nullptr;
     MPI_Comm                                        comm;
     std::vector<dealii::PETScWrappers::MPI::Vector> modes;
   };
