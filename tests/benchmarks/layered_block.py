@@ -19,6 +19,10 @@ side folds over the clamped bone edge, and once the mesh resolves that fold
 (1e5 unknowns and up) every Newton trial past about 22 % compression inverts
 an element, so that variant measures cut-backs, not scaling.
 
+Each run works in a fresh /tmp/septa_bench_* folder (bench.prm, septa.log
+with one console line per load step, statistics.csv), removed after a
+successful run unless --keep.
+
 --end-time 0.25 runs only the first load step (Krylov iterations per solve
 and memory at 1e6 in about a quarter of the time).
 Measures; asserts nothing.  The first load step at 1e6 unknowns takes about 11
@@ -26,6 +30,7 @@ minutes on 2 ranks of this machine (11.4 GB); the whole run several times that."
 import argparse
 import os
 import re
+import shutil
 import subprocess
 import tempfile
 
@@ -70,6 +75,8 @@ def main():
                         "7.5 %% compression) to measure large sizes in less time")
     p.add_argument("--preconditioner", default="gamg")
     p.add_argument("--bone", default="sliding", choices=["sliding", "clamped"])
+    p.add_argument("--keep", action="store_true",
+                   help="keep each run's work folder (prm, septa.log, statistics.csv)")
     a = p.parse_args()
     env = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1")
     base = open(os.path.join(ROOT, "params", "compression.prm")).read()
@@ -105,12 +112,19 @@ subsection Output
 end
 """ % (nx, ny, *layers, a.solver, a.preconditioner, a.end_time, work))
             cmd = ["mpirun", "--oversubscribe", "-np", str(ranks), a.septa, prm]
-            out = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                 text=True, env=env).stdout
+            # septa's console goes to a log in the work folder: a long run's
+            # progress (one line per load step) can be followed there.
+            log = os.path.join(work, "septa.log")
+            with open(log, "w") as fh:
+                subprocess.run(cmd, stdout=fh, stderr=subprocess.STDOUT, env=env)
+            out = open(log).read()
             m = re.search(r"SUMMARY (.*)", out)
             if not m:
-                print("%-5s %5d  failed:\n%s" % (size, ranks, out[-1500:]))
+                print("%-5s %5d  failed (log kept: %s):\n%s" % (
+                    size, ranks, log, out[-1500:]), flush=True)
                 continue
+            if not a.keep:
+                shutil.rmtree(work)
             f = dict(kv.split("=") for kv in m.group(1).split())
             newton = int(f["newton"])
             print("%-5s %5d %9s %8.1f %6d %8.1f %9.1f %9.1f %8.1f %10.0f" % (
