@@ -55,12 +55,14 @@ namespace septa
 
   private:
     /// Set up the persistent KSP for @p mat; @p fresh rebuilds the
-    /// preconditioner (factorisation or AMG hierarchy).
+    /// preconditioner (factorisation or AMG hierarchy); an iterative solve
+    /// stops after @p max_iterations.
     void
-    configure(const Mat  mat,
-              const bool cg,
-              const bool fresh,
-              const bool force_direct);
+    configure(const Mat          mat,
+              const bool         cg,
+              const bool         fresh,
+              const bool         force_direct,
+              const unsigned int max_iterations);
 
     KSP          ksp        = nullptr;
     MatNullSpace null_space = nullptr;

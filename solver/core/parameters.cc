@@ -190,7 +190,10 @@ namespace septa
     prm.declare_entry("Max iterations",
                       "2000",
                       Patterns::Integer(1),
-                      "Krylov iterations before the solve counts as failed.");
+                      "Krylov iterations before the solve counts as failed "
+                      "(the GMRES retry of a failed CG solve: at most 5x "
+                      "the iterations of the last fresh CG solve, at least "
+                      "200).");
     prm.declare_entry("Reuse preconditioner",
                       "false",
                       Patterns::Bool(),
