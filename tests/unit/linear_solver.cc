@@ -1,7 +1,8 @@
 // The retry chain of septa::LinearSolver: CG, then GMRES with a fresh
 // preconditioner (indefinite tangents), then MUMPS only up to twice
 // 'Direct solver limit' unknowns, else a SolveError for Newton to cut the
-// step.  Small tridiagonal systems whose behaviour is known in closed form.
+// step; the GMRES retry stops after 5x the last fresh CG count (at least
+// 200).  Small tridiagonal systems whose behaviour is known in closed form.
 #include <core/input_error.h>
 #include <core/linear_solver.h>
 
@@ -58,11 +59,10 @@ namespace
     std::string  error;
   };
 
-  Result
-  solve(PETScWrappers::MPI::SparseMatrix &A,
-        const std::string                &preconditioner,
-        const unsigned int                max_iterations,
-        const unsigned long long          direct_limit)
+  LinearSolverParameters
+  parameters(const std::string       &preconditioner,
+             const unsigned int       max_iterations,
+             const unsigned long long direct_limit)
   {
     LinearSolverParameters p;
     p.solver         = "cg";
@@ -70,7 +70,14 @@ namespace
     p.tolerance      = 1e-10;
     p.max_iterations = max_iterations;
     p.direct_limit   = direct_limit;
-    LinearSolver               solver(p, MPI_COMM_WORLD);
+    return p;
+  }
+
+  /// Solve A x = b with @p solver, which keeps what its earlier solves
+  /// taught it (the iterations of its last fresh CG solve).
+  Result
+  solve(LinearSolver &solver, PETScWrappers::MPI::SparseMatrix &A)
+  {
     IndexSet                   owned(n);
     PETScWrappers::MPI::Vector x, b, r;
     owned.add_range(0, n);
@@ -93,6 +100,18 @@ namespace
         result.error = e.what();
       }
     return result;
+  }
+
+  /// Solve with a new solver.
+  Result
+  solve(PETScWrappers::MPI::SparseMatrix &A,
+        const std::string                &preconditioner,
+        const unsigned int                max_iterations,
+        const unsigned long long          direct_limit)
+  {
+    LinearSolver solver(
+      parameters(preconditioner, max_iterations, direct_limit), MPI_COMM_WORLD);
+    return solve(solver, A);
   }
 } // namespace
 
@@ -137,6 +156,43 @@ main(int argc, char **argv)
            r.error.find("no MUMPS retry above twice 'Direct solver limit'") !=
              std::string::npos,
          "Krylov fails, n > 2 x direct limit: SolveError '" + r.error + "'");
+
+  // A GMRES retry far beyond the usual iteration count is cut short for
+  // Newton to cut the step: at most 5x the last fresh CG count, at least
+  // 200.  d = 2 with 150 negative rows: GMRES(100) + Jacobi converges in
+  // several hundred iterations when nothing limits it (a new solver has
+  // no CG count yet) ...
+  build(A, 2.0, 150);
+  r                        = solve(A, "jacobi", 5000, 0);
+  const unsigned int alone = r.iterations;
+  expect(r.residual >= 0 && r.residual < 1e-8 && alone > 800 && alone < 5000,
+         "indefinite 1D Laplacian, new solver: GMRES retry converges in " +
+           std::to_string(alone) + " iterations " + r.error);
+
+  // ... after an SPD solve of 16 CG iterations the retry stops at 200 ...
+  PETScWrappers::MPI::SparseMatrix B;
+  LinearSolver easy(parameters("jacobi", 5000, 0), MPI_COMM_WORLD);
+  build(B, 4.0, 0);
+  const auto first = solve(easy, B);
+  r                = solve(easy, A);
+  expect(first.iterations < 40 && r.residual < 0 &&
+           r.error.find(", 200 iterations") != std::string::npos,
+         "after a " + std::to_string(first.iterations) +
+           "-iteration CG solve the retry stops at 200: '" + r.error + "'");
+
+  // ... and after a harder SPD solve (d = 2.05: condition number about
+  // 4.05 / 0.05 = 81, some 40-180 CG iterations) at 5x its count.
+  LinearSolver hard(parameters("jacobi", 5000, 0), MPI_COMM_WORLD);
+  build(B, 2.05, 0);
+  const auto harder = solve(hard, B);
+  r                 = solve(hard, A);
+  const std::string cap =
+    ", " + std::to_string(5 * harder.iterations) + " iterations";
+  expect(harder.residual >= 0 && 5 * harder.iterations > 200 &&
+           5 * harder.iterations < alone && r.residual < 0 &&
+           r.error.find(cap) != std::string::npos,
+         "after a " + std::to_string(harder.iterations) +
+           "-iteration CG solve the retry stops at 5x that: '" + r.error + "'");
 
   return unit::finish();
 }
