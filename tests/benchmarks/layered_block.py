@@ -77,6 +77,10 @@ def main():
     p.add_argument("--bone", default="sliding", choices=["sliding", "clamped"])
     p.add_argument("--keep", action="store_true",
                    help="keep each run's work folder (prm, septa.log, statistics.csv)")
+    p.add_argument("--verbose", action="store_true",
+                   help="Newton/Verbose in septa.log: residual norms of every Newton "
+                        "iteration (PETSC_OPTIONS=-ksp_converged_reason adds each "
+                        "Krylov solve's outcome and iteration count)")
     a = p.parse_args()
     env = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1")
     base = open(os.path.join(ROOT, "params", "compression.prm")).read()
@@ -110,7 +114,11 @@ subsection Output
   set Every n steps = 0
   set Write fields  = false
 end
-""" % (nx, ny, *layers, a.solver, a.preconditioner, a.end_time, work))
+subsection Newton
+  set Verbose = %s
+end
+""" % (nx, ny, *layers, a.solver, a.preconditioner, a.end_time, work,
+       "true" if a.verbose else "false"))
             cmd = ["mpirun", "--oversubscribe", "-np", str(ranks), a.septa, prm]
             # septa's console goes to a log in the work folder: a long run's
             # progress (one line per load step) can be followed there.
