@@ -615,6 +615,31 @@ def rigid_bone(septa, work):
     assert abs(a["u_a_z"]) > 1e-4, a["u_a_z"]
 
 
+@test
+def stability_indicator(septa, work):
+    """params/column_buckling.prm: a clamped-clamped 2 x 2 x 40 mm column
+    compressed axially on its straight branch to 0.5 %, 1.25 % and 2.5 %.
+    Euler (Timoshenko & Gere, section 2.2): first two critical strains
+    pi^2 a^2 c / (12 L^2) with c = 4, 8.18, i.e. 0.82 % and 1.68 %, each
+    a pair of modes (bending about x and y) for a square section.  MUMPS's
+    inertia must count 0, 2 and 4 negative eigenvalues, on 1 and 2 ranks,
+    with the step warning printed exactly where the count is positive; the
+    mid-height probe stays on the axis (|u_x|, |u_y| < 1e-9 m against a
+    0.5 mm shortening there), i.e. the count is of the straight column."""
+    text = scenario_text("column_buckling.prm")
+    for ranks in (1, 2):
+        _, out, rows = run(septa, work, "column_np%d" % ranks, None, text, ranks=ranks)
+        counts = [int(r["negative_eigenvalues"]) for r in rows]
+        assert counts == [-1, 0, 2, 4], "negative eigenvalues on %d rank(s): %s" % (ranks, counts)
+        warnings = out.count("negative eigenvalue(s)")
+        assert warnings == 2, "%d step warnings on %d rank(s), expected 2" % (warnings, ranks)
+        for r in rows[1:]:
+            assert abs(r["u_middle_x"]) < 1e-9 and abs(r["u_middle_y"]) < 1e-9, r
+        close("mid-height shortening at 2.5 %% on %d rank(s) (m)" % ranks,
+              rows[-1]["u_middle_z"], -0.5e-3, rel=1e-3)
+        print("  %d rank(s): negative eigenvalues %s" % (ranks, counts[1:]))
+
+
 def cell_fields(pvd, fields):
     """[centre x, y, z, values...] of every VTK cell of the first step."""
     import json
@@ -918,6 +943,10 @@ def scenarios(septa, work):
                   lambda v, r: abs(v / (2666 * 1.6e-3) - 1) < 0.05 and
                   r[-1]["un_max_skin"] - r[-1]["un_min_skin"] > 1e-4,
                   ""),
+              # Past the second Euler load of the straight column: two
+              # pairs of bending modes unstable (see stability_indicator).
+              "column_buckling.prm": (
+                  "negative_eigenvalues", lambda v, r: v == 4, ""),
               "fat_relaxation.prm": (
                   "reaction_skin_z",
                   lambda v, r: 0.61 < v / [x for x in r if x["time"] >= 1][0]["reaction_skin_z"] < 0.95
@@ -1148,7 +1177,7 @@ def mpi_ranks(septa, work):
     for name, ranks, b in results[1:]:
         checked = 0
         for key in a:
-            if key in ("newton_iterations", "linear_iterations"):
+            if key in ("newton_iterations", "linear_iterations", "indefinite_solves"):
                 continue
             scale = max(abs(a[key]), abs(b[key]))
             # Reactions on free faces are sums of round-off: compare them to

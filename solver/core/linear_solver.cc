@@ -2,6 +2,7 @@
 #include <core/linear_solver.h>
 
 #include <petscksp.h>
+#include <petscmat.h>
 
 #include <sstream>
 
@@ -119,6 +120,17 @@ namespace septa
         check(PCSetType(pc, cg ? PCCHOLESKY : PCLU), "PCSetType");
         check(PCFactorSetMatSolverType(pc, MATSOLVERMUMPS),
               "PCFactorSetMatSolverType (MUMPS)");
+        if (parameters.count_negative_eigenvalues && cg)
+          {
+            // The inertia is exact in parallel only without ScaLAPACK on
+            // the root front (ICNTL(13)), and PETSc reads it only with
+            // null-pivot detection on (ICNTL(24)).
+            Mat factor;
+            check(PCFactorSetUpMatSolverType(pc), "PCFactorSetUpMatSolverType");
+            check(PCFactorGetMatrix(pc, &factor), "PCFactorGetMatrix");
+            check(MatMumpsSetIcntl(factor, 13, 1), "MatMumpsSetIcntl(13)");
+            check(MatMumpsSetIcntl(factor, 24, 1), "MatMumpsSetIcntl(24)");
+          }
       }
     else if (parameters.preconditioner == "gamg")
       {
@@ -171,6 +183,8 @@ namespace septa
       ((parameters.solver == "auto" || use_direct) && symmetric);
     PetscInt           its    = 0;
     KSPConvergedReason reason = KSP_CONVERGED_ITERATING;
+    n_negative                = -1;
+    indefinite                = false;
     // Attempts, each only if the one before failed: (0) the configured
     // method, reusing the last preconditioner if it is still good; (1) for
     // an iterative method, GMRES with a fresh preconditioner of the same
@@ -208,8 +222,25 @@ namespace septa
         const PetscErrorCode ierr = KSPSolve(ksp, bv, xv);
         KSPGetConvergedReason(ksp, &reason);
         KSPGetIterationNumber(ksp, &its);
+        if (attempt == 0 && cg)
+          indefinite = reason == KSP_DIVERGED_INDEFINITE_MAT ||
+                       reason == KSP_DIVERGED_INDEFINITE_PC;
         if (ierr == 0 && reason > 0)
           {
+            // A MUMPS Cholesky of this matrix (not a Krylov solve that
+            // reuses older factors): its inertia is this matrix's.
+            if (parameters.count_negative_eigenvalues && use_direct && cg &&
+                fresh)
+              {
+                PC       pc;
+                Mat      factor;
+                PetscInt negative = 0, zero = 0, positive = 0;
+                check(KSPGetPC(ksp, &pc), "KSPGetPC");
+                check(PCFactorGetMatrix(pc, &factor), "PCFactorGetMatrix");
+                check(MatGetInertia(factor, &negative, &zero, &positive),
+                      "MatGetInertia");
+                n_negative = static_cast<int>(negative);
+              }
             if (direct)
               {
                 // Back to the configured method (and preconditioner type)

@@ -53,6 +53,25 @@ namespace septa
           const dealii::PETScWrappers::MPI::Vector &b,
           const bool                                symmetric);
 
+    /// Negative eigenvalues of the matrix of the last solve, counted from its
+    /// MUMPS LDL^T factors with 'Count negative eigenvalues'; -1 if not
+    /// counted (option off, Krylov solve, or LU of a non-symmetric matrix).
+    int
+    negative_eigenvalues() const
+    {
+      return n_negative;
+    }
+
+    /// Did the last solve's CG attempt stop on negative curvature of the
+    /// matrix or of the preconditioner (KSP_DIVERGED_INDEFINITE_MAT/_PC)?
+    /// A hint, not a proof, that the tangent is indefinite: an AMG
+    /// preconditioner can lose definiteness by itself.
+    bool
+    met_indefinite() const
+    {
+      return indefinite;
+    }
+
   private:
     /// Set up the persistent KSP for @p mat; @p fresh rebuilds the
     /// preconditioner (factorisation or AMG hierarchy); an iterative solve
@@ -70,6 +89,8 @@ namespace septa
     /// MUMPS for this system: Solver = direct, or auto below the limit.
     bool     use_direct       = false;
     PetscInt fresh_iterations = 0;
+    int      n_negative       = -1;
+    bool     indefinite       = false;
 
     LinearSolverParameters                          parameters;
     bool                                            interleaved = false;

@@ -210,6 +210,19 @@ namespace septa
                       "Rebuild the reused preconditioner when a solve takes "
                       "more than this many iterations (and more than 1.5x "
                       "the count right after the last rebuild).");
+    prm.declare_entry(
+      "Count negative eigenvalues",
+      "false",
+      Patterns::Bool(),
+      "With MUMPS (Solver = direct, or auto up to 'Direct solver limit') and "
+      "a symmetric tangent: count its negative eigenvalues from the LDL^T "
+      "factors (Sylvester's law of inertia) and write the count of the last "
+      "Newton iteration of each step to statistics.csv "
+      "(negative_eigenvalues; -1 where not counted).  A positive count at a "
+      "converged step marks an unstable equilibrium: the structure has "
+      "passed a buckling, wrinkling or creasing point and a perturbation "
+      "would move it to another branch.  Sets MUMPS ICNTL(13) = 1 and "
+      "ICNTL(24) = 1 (exact inertia in parallel, null-pivot detection).");
     prm.declare_entry("PETSc options",
                       "",
                       Patterns::Anything(),
@@ -460,7 +473,9 @@ namespace septa
       ls.petsc_options    = prm.get("PETSc options");
       ls.reuse            = prm.get_bool("Reuse preconditioner");
       ls.reuse_iterations = prm.get_integer("Reuse iterations");
-      ls.direct_limit     = prm.get_integer("Direct solver limit");
+      ls.count_negative_eigenvalues =
+        prm.get_bool("Count negative eigenvalues");
+      ls.direct_limit = prm.get_integer("Direct solver limit");
       prm.leave_subsection();
 
       prm.enter_subsection("Output");

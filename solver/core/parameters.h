@@ -56,6 +56,8 @@ namespace septa
     std::string  petsc_options;
     bool         reuse            = false;
     unsigned int reuse_iterations = 30;
+    /// MUMPS Cholesky: count the negative eigenvalues of each tangent.
+    bool count_negative_eigenvalues = false;
     /// 'auto' uses MUMPS up to this many unknowns.
     unsigned long long direct_limit = 200000;
   };

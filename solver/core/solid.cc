@@ -749,9 +749,11 @@ namespace septa
                     unsigned int &newton_its,
                     unsigned int &linear_its)
   {
-    const auto &nt = run_parameters.newton;
-    newton_its     = 0;
-    linear_its     = 0;
+    const auto &nt       = run_parameters.newton;
+    newton_its           = 0;
+    linear_its           = 0;
+    indefinite_solves    = 0;
+    negative_eigenvalues = -1;
 
     // Residual norm on free dofs (Dirichlet dofs excluded).
     const auto free_norm = [&]() {
@@ -813,6 +815,8 @@ namespace septa
           TimerOutput::Scope t(timer, "solve");
           du = 0;
           linear_its += linear_solver->solve(tangent, du, rhs, symmetric);
+          indefinite_solves += linear_solver->met_indefinite() ? 1 : 0;
+          negative_eigenvalues = linear_solver->negative_eigenvalues();
           constraints.distribute(du);
           du_ghosted = du;
           recover_local_increments(du_ghosted, delta);
@@ -1103,6 +1107,12 @@ namespace septa
               << "  elapsed " << std::fixed << std::setprecision(1) << elapsed
               << " s  ETA " << elapsed / t * (tp.end_time - t) << " s"
               << std::defaultfloat << std::setprecision(6) << std::endl;
+        if (negative_eigenvalues > 0)
+          pcout << "  warning: the last tangent of this step has "
+                << negative_eigenvalues
+                << " negative eigenvalue(s): the equilibrium reached is "
+                   "unstable (past a buckling, wrinkling or creasing point)"
+                << std::endl;
         const bool last  = t >= tp.end_time * (1.0 - 1e-12);
         const auto every = run_parameters.output.every;
         postprocess(t,

@@ -189,6 +189,11 @@ namespace septa
     LocalFields                   local_fields;
     std::vector<CellCondensation> condensation;
     double                        local_error_J = 0, local_error_p = 0;
+    /// Of the last solve_step: solves whose CG met an indefinite tangent or
+    /// preconditioner, and the negative eigenvalues of the last tangent
+    /// factorised (-1 if not counted).
+    unsigned int indefinite_solves    = 0;
+    int          negative_eigenvalues = -1;
     /// Largest shear modulus of the layers: scale of pressure mismatches.
     double reference_modulus = 1;
 

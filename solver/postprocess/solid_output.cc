@@ -34,7 +34,8 @@ namespace septa
                   "a folder that can be created and written");
     if (Utilities::MPI::this_mpi_process(comm) != 0)
       return;
-    statistics << "time,step_size,newton_iterations,linear_iterations";
+    statistics << "time,step_size,newton_iterations,linear_iterations,"
+                  "indefinite_solves,negative_eigenvalues";
     for (const auto &b : boundary_dofs)
       for (const char *c : {"x", "y", "z"})
         statistics << ",reaction_" << b.first << "_" << c;
@@ -274,7 +275,9 @@ namespace septa
     if (Utilities::MPI::this_mpi_process(comm) == 0)
       {
         statistics << std::setprecision(10) << time << "," << dt << ","
-                   << newton_its << "," << linear_its;
+                   << newton_its << "," << linear_its << ","
+                   << (newton_its > 0 ? indefinite_solves : 0u) << ","
+                   << (newton_its > 0 ? negative_eigenvalues : -1);
         for (const double r : reactions)
           statistics << "," << r;
         for (const double v : probe_values)

@@ -2,7 +2,9 @@
 // preconditioner (indefinite tangents), then MUMPS only up to twice
 // 'Direct solver limit' unknowns, else a SolveError for Newton to cut the
 // step; the GMRES retry stops after 5x the last fresh CG count (at least
-// 200).  Small tridiagonal systems whose behaviour is known in closed form.
+// 200); the indefiniteness indicators (CG's negative curvature, MUMPS's
+// inertia).  Small tridiagonal systems whose behaviour is known in closed
+// form.
 #include <core/input_error.h>
 #include <core/linear_solver.h>
 
@@ -17,6 +19,7 @@
 #include <cmath>
 #include <iostream>
 #include <string>
+#include <utility>
 
 using namespace dealii;
 using namespace septa;
@@ -193,6 +196,69 @@ main(int argc, char **argv)
            r.error.find(cap) != std::string::npos,
          "after a " + std::to_string(harder.iterations) +
            "-iteration CG solve the retry stops at 5x that: '" + r.error + "'");
+
+  // The indefinite-tangent indicators.  CG + Jacobi on the SPD system: no
+  // indefiniteness met, nothing counted (a Krylov solve has no factors).
+  {
+    LinearSolver cg(parameters("jacobi", 2000, 0), MPI_COMM_WORLD);
+    build(A, 4.0, 0);
+    r = solve(cg, A);
+    expect(!cg.met_indefinite() && cg.negative_eigenvalues() == -1,
+           "SPD system, CG: no indefiniteness met, no count (" +
+             std::to_string(cg.negative_eigenvalues()) + ")");
+    build(A, 4.0, 30);
+    r = solve(cg, A);
+    expect(cg.met_indefinite() && r.residual >= 0 && r.residual < 1e-8,
+           "30 negative rows, CG: indefiniteness met, GMRES retry solves");
+  }
+  // MUMPS LDL^T with 'Count negative eigenvalues': the count must be the
+  // number of negative pivots of the tridiagonal LDL^T recurrence
+  // p_0 = d_0, p_i = d_i - 1 / p_i-1 (Sylvester's law of inertia), which
+  // this test computes on its own.  d = 1 without negative rows is
+  // indefinite too: eigenvalues 1 - 2 cos(k pi / 301), negative for
+  // k = 1..100.
+  for (const auto &[d, n_negative] : {std::pair<double, unsigned int>{4.0, 0},
+                                      {4.0, 30},
+                                      {2.0, 150},
+                                      {2.05, 7},
+                                      {1.0, 0}})
+    {
+      int    expected = 0;
+      double pivot    = 0;
+      for (unsigned int i = 0; i < n; ++i)
+        {
+          const double d_i = i + n_negative >= n ? -d : d;
+          pivot            = i == 0 ? d_i : d_i - 1.0 / pivot;
+          expected += pivot < 0 ? 1 : 0;
+        }
+      if (d == 1.0)
+        expect(expected == 100,
+               "LDL^T recurrence for d = 1: " + std::to_string(expected) +
+                 " negative pivots, closed form 100");
+      auto p                       = parameters("jacobi", 2000, 0);
+      p.solver                     = "direct";
+      p.count_negative_eigenvalues = true;
+      LinearSolver direct(p, MPI_COMM_WORLD);
+      build(A, d, n_negative);
+      r = solve(direct, A);
+      expect(r.residual >= 0 && r.residual < 1e-10 &&
+               direct.negative_eigenvalues() == expected,
+             "MUMPS inertia, d = " + num(d, 3) + " with " +
+               std::to_string(n_negative) + " negative rows: " +
+               std::to_string(direct.negative_eigenvalues()) +
+               " negative eigenvalues, LDL^T recurrence " +
+               std::to_string(expected));
+    }
+  // Without the option MUMPS counts nothing.
+  {
+    auto p   = parameters("jacobi", 2000, 0);
+    p.solver = "direct";
+    LinearSolver direct(p, MPI_COMM_WORLD);
+    build(A, 4.0, 30);
+    r = solve(direct, A);
+    expect(r.residual >= 0 && direct.negative_eigenvalues() == -1,
+           "MUMPS without 'Count negative eigenvalues': no count");
+  }
 
   return unit::finish();
 }
