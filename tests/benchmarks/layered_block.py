@@ -23,6 +23,10 @@ Each run works in a fresh /tmp/septa_bench_* folder (bench.prm, septa.log
 with one console line per load step, statistics.csv), removed after a
 successful run unless --keep.
 
+--steps 12 --solver direct --count-negative-eigenvalues --keep: load steps
+of 2.5 %, each tangent factorised by MUMPS and its negative eigenvalues
+counted (statistics.csv): where the block stops being stable.
+
 --end-time 0.25 runs only the first load step (Krylov iterations per solve
 and memory at 1e6 in about a quarter of the time).
 Measures; asserts nothing.  The first load step at 1e6 unknowns takes about 11
@@ -74,6 +78,13 @@ def main():
                    help="stop after this much of the load (0.25: the first of 4 steps, "
                         "7.5 %% compression) to measure large sizes in less time")
     p.add_argument("--preconditioner", default="gamg")
+    p.add_argument("--steps", type=int, default=4,
+                   help="load steps for the whole 30 %% (each step may be cut, never "
+                        "grown past this size)")
+    p.add_argument("--count-negative-eigenvalues", action="store_true",
+                   help="with --solver direct: MUMPS counts the negative eigenvalues of "
+                        "every tangent (statistics.csv column negative_eigenvalues; keep "
+                        "the folder with --keep)")
     p.add_argument("--bone", default="sliding", choices=["sliding", "clamped"])
     p.add_argument("--keep", action="store_true",
                    help="keep each run's work folder (prm, septa.log, statistics.csv)")
@@ -103,11 +114,14 @@ subsection Loads
   end
 end
 subsection Linear solver
-  set Solver         = %s
-  set Preconditioner = %s
+  set Solver                     = %s
+  set Preconditioner             = %s
+  set Count negative eigenvalues = %s
 end
 subsection Time
-  set End time = %g
+  set End time     = %g
+  set Initial step = %.12g
+  set Maximum step = %.12g
 end
 subsection Output
   set Directory     = %s
@@ -117,7 +131,9 @@ end
 subsection Newton
   set Verbose = %s
 end
-""" % (nx, ny, *layers, a.solver, a.preconditioner, a.end_time, work,
+""" % (nx, ny, *layers, a.solver, a.preconditioner,
+       "true" if a.count_negative_eigenvalues else "false", a.end_time,
+       1.0 / a.steps, 1.0 / a.steps, work,
        "true" if a.verbose else "false"))
             cmd = ["mpirun", "--oversubscribe", "-np", str(ranks), a.septa, prm]
             # septa's console goes to a log in the work folder: a long run's
