@@ -29,8 +29,11 @@ counted (statistics.csv): where the block stops being stable.
 
 --end-time 0.25 runs only the first load step (Krylov iterations per solve
 and memory at 1e6 in about a quarter of the time).
-Measures; asserts nothing.  The first load step at 1e6 unknowns takes about 11
-minutes on 2 ranks of this machine (11.4 GB); the whole run several times that."""
+Measures; asserts nothing.  At 1e6 unknowns the first load step takes about
+10 minutes on 2 ranks of this machine (9 GB in all), the first two (--end-time
+0.5, 15 %) 19 minutes on 2 ranks and 35 on 1; past about 19 % the 1e6 block
+creases at its free edge under the skin (see README) and the whole 30 % takes
+more than two hours on 2 ranks."""
 import argparse
 import os
 import re
