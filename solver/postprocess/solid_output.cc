@@ -276,8 +276,7 @@ namespace septa
       {
         statistics << std::setprecision(10) << time << "," << dt << ","
                    << newton_its << "," << linear_its << ","
-                   << (newton_its > 0 ? indefinite_solves : 0u) << ","
-                   << (newton_its > 0 ? negative_eigenvalues : -1);
+                   << indefinite_solves << "," << negative_eigenvalues;
         for (const double r : reactions)
           statistics << "," << r;
         for (const double v : probe_values)
