@@ -616,6 +616,46 @@ def rigid_bone(septa, work):
 
 
 @test
+def rounded_applicator(septa, work):
+    """'Patch profile = cosine' on params/rounded_applicator.prm (half the
+    load, one step, coarser layers): every skin vertex inside the patch sits
+    at the applicator's depth times (1 + cos(pi r / R)) / 2 for the disc,
+    times the product of such factors along x and y for a 40 x 20 mm
+    rectangle (computed here; 1e-12 m: prescribed, so only rounding), the
+    free skin at x = 30 mm rises, and 1 and 2 ranks give the same
+    applicator force (1e-6)."""
+    depth = 0.5 * 10.95e-3
+    bump = lambda s: 0.5 * (1 + math.cos(math.pi * s)) if s <= 1 else 0.0
+    # Skin vertices of the 5 mm lateral grid, (x, y) in mm.
+    points = [(10, 0), (5, 5), (15, 5), (0, 10), (5, 15)]
+    profiles = {"disc": lambda x, y: bump(math.hypot(x, y) / 20),
+                "rectangle": lambda x, y: bump(x / 20) * bump(y / 10)}
+    for shape, profile in profiles.items():
+        text = scenario_text("rounded_applicator.prm")
+        text += ("subsection Geometry\n set Layer cells = 2, 2, 1\nend\n"
+                 "subsection Time\n set End time = 0.5\n set Initial step = 0.5\n"
+                 " set Maximum step = 0.5\nend\n"
+                 "subsection Loads\n subsection applicator\n  set Patch = %s\n"
+                 "  set Patch size = 0.04, 0.02\n end\nend\n"
+                 "subsection Output\n set Every n steps = 0\n set Probe points = %s\nend\n"
+                 % (shape, "; ".join("p%d_%d: %g, %g, 0.0365" % (x, y, x * 1e-3, y * 1e-3)
+                                     for x, y in points + [(30, 0)])))
+        forces = []
+        for ranks in (1, 2):
+            _, _, rows = run(septa, work, "%s_np%d" % (shape, ranks), None, text, ranks=ranks)
+            last = rows[-1]
+            for x, y in points:
+                inside = (math.hypot(x, y) <= 20 if shape == "disc" else x <= 20 and y <= 10)
+                if inside:
+                    close("%s: u_z at (%d, %d) mm on %d rank(s) (m)" % (shape, x, y, ranks),
+                          last["u_p%d_%d_z" % (x, y)], -depth * profile(x, y), abs_=1e-12)
+            assert last["u_p30_0_z"] > 1e-5, "%s: the skin beyond the rim must rise" % shape
+            forces.append(last["reaction_skin_z"])
+        close("%s: applicator force, 2 ranks against 1 (N)" % shape, forces[1], forces[0],
+              rel=1e-6)
+
+
+@test
 def stability_indicator(septa, work):
     """params/column_buckling.prm: a clamped-clamped 2 x 2 x 40 mm column
     compressed axially on its straight branch to 0.5 %, 1.25 % and 2.5 %.
@@ -907,7 +947,8 @@ def scenarios(septa, work):
     centre down, gravity along -x moves it towards -x, the plate moves the
     skin to its prescribed displacement, the isometric muscle pulls with
     about sigma_max a A0, the stimulated muscle lifts the skin, the
-    indenter force relaxes with the fat, the rigid bone under the septa
+    indenter force relaxes with the fat, the rounded applicator gives its
+    cosine indentation and lifts the skin beyond its rim, the rigid bone under the septa
     block carries the garment force and the skin dimples."""
     listed = sorted(f for f in os.listdir(os.path.join(HERE, "..", "params"))
                     if f.endswith(".prm"))
@@ -915,6 +956,15 @@ def scenarios(septa, work):
     checks = {"compression.prm": ("u_skin centre_z", lambda v, r: abs(v + 0.25 * 7.3e-3) < 1e-9,
                                   quarter),
               "applicator_disc.prm": ("u_skin centre_z", lambda v, r: v < -1e-5, quarter),
+              # Halfway out on the cosine applicator (a vertex of the
+              # coarsened mesh) the skin is at half the centre's depth; the
+              # displaced tissue lifts the free skin beyond the rim.
+              "rounded_applicator.prm": (
+                  "u_skin 10 mm_z",
+                  lambda v, r: abs(v + 0.5 * 0.25 * 10.95e-3) < 1e-9 and
+                  abs(r[-1]["u_skin centre_z"] + 0.25 * 10.95e-3) < 1e-9 and
+                  r[-1]["u_skin 30 mm_z"] > 1e-5,
+                  quarter),
               "gravity_sag.prm": ("u_skin centre_x", lambda v, r: v < -1e-6, quarter),
               # Plate held after the 5 % stretch (t = 0.2 s): the active
               # force is sigma_max a A0 less what the clamped ends take
@@ -1303,6 +1353,10 @@ def bad_inputs(septa, work):
         "origin_line": (base + "subsection Materials\n subsection muscle\n"
                         "  set Fibre field = origin-insertion\n  set Origin line = 1, 2\n end\nend\n",
                         "Materials/muscle/Origin line = '1, 2' is not allowed: expected two end points"),
+        "cosine_whole_boundary": (base.replace("set Load curve = 0:0, 1:1",
+                                               "set Load curve = 0:0, 1:1\n    set Patch profile = cosine"),
+                                  "Loads/plate/Patch profile = 'cosine' is not allowed: expected 'flat' "
+                                  "with 'Patch = whole'"),
         "unknown_surface": (base + "subsection Output\n set Surface statistics = skin, skn\nend\n",
                             "Output/Surface statistics = 'skn' is not allowed: expected a boundary "
                             "of the mesh: bone, lateral, skin, x+, x-, y+, y-"),

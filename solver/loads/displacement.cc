@@ -17,7 +17,10 @@ namespace septa
    * u_c = value_c * curve(t).  Zero values clamp; a single component gives a
    * roller (e.g. 'z' on a symmetry plane normal to z).  With a patch only
    * the nodes inside it are moved: a rigid flat indenter glued to the skin
-   * (a disc or a rectangle).
+   * (a disc or a rectangle); with 'Patch profile = cosine' each node moves
+   * by the values times SurfacePatch::cosine_bump, a rounded indenter whose
+   * rim has no kink (no singular edge, so the deformation converges under
+   * refinement).
    */
   class PrescribedDisplacement : public Load
   {
@@ -44,6 +47,15 @@ namespace septa
                         Patterns::Anything(),
                         LoadCurve::documentation());
       SurfacePatch::declare_parameters(prm);
+      prm.declare_entry("Patch profile",
+                        "flat",
+                        Patterns::Selection("flat|cosine"),
+                        "'flat': every node in the patch moves by 'Values'; "
+                        "'cosine': by 'Values' times (1 + cos(pi r/R))/2 for a "
+                        "disc of radius R (r: distance from the centre), or "
+                        "the product of such factors along the two sides of "
+                        "a rectangle: a rounded indenter, deepest at the "
+                        "centre, flush at the rim.");
     }
 
     void
@@ -63,7 +75,13 @@ namespace septa
         components.push_back(c == "x" ? 0 : (c == "y" ? 1 : 2));
       curve = LoadCurve(prm.get("Load curve"), where + "/Load curve");
       patch.parse_parameters(prm, where);
-      whole = prm.get("Patch") == "whole";
+      whole   = patch.is_whole();
+      rounded = prm.get("Patch profile") == "cosine";
+      require_input(!rounded || !whole,
+                    where + "/Patch profile",
+                    "cosine",
+                    "'flat' with 'Patch = whole' (a cosine profile needs a "
+                    "disc or a rectangle)");
     }
 
     void
@@ -95,8 +113,11 @@ namespace septa
                                                  dof_handler,
                                                  support_points);
           for (const auto &[dof, value] : values_on_boundary)
-            if (whole || patch.contains(support_points.at(dof)))
+            if (whole)
               out[dof] = value;
+            else if (const Point<3> &p = support_points.at(dof);
+                     patch.contains(p))
+              out[dof] = rounded ? value * patch.cosine_bump(p) : value;
         }
     }
 
@@ -107,7 +128,8 @@ namespace septa
     LoadCurve                    curve;
     std::set<types::boundary_id> ids;
     SurfacePatch                 patch;
-    bool                         whole = true;
+    bool                         whole   = true;
+    bool                         rounded = false;
     /// Reference positions of the dofs this rank sees (patches only).
     mutable std::map<types::global_dof_index, Point<3>> support_points;
   };

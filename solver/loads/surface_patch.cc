@@ -1,6 +1,7 @@
 #include <core/input_error.h>
 #include <loads/surface_patch.h>
 
+#include <deal.II/base/numbers.h>
 #include <deal.II/base/utilities.h>
 
 #include <cmath>
@@ -68,17 +69,42 @@ namespace septa
   }
 
 
+  std::pair<double, double>
+  SurfacePatch::offsets(const Point<3> &p) const
+  {
+    const unsigned int a0 = (axis + 1) % 3, a1 = (axis + 2) % 3;
+    // In-plane axes in increasing order so that 'Patch size' reads x, y, z.
+    const unsigned int i0 = std::min(a0, a1), i1 = std::max(a0, a1);
+    return {p[i0] - center[i0], p[i1] - center[i1]};
+  }
+
+
   bool
   SurfacePatch::contains(const Point<3> &p) const
   {
     if (shape == Shape::whole)
       return true;
-    const unsigned int a0 = (axis + 1) % 3, a1 = (axis + 2) % 3;
-    // In-plane axes in increasing order so that 'Patch size' reads x, y, z.
-    const unsigned int i0 = std::min(a0, a1), i1 = std::max(a0, a1);
-    const double       d0 = p[i0] - center[i0], d1 = p[i1] - center[i1];
+    const auto [d0, d1] = offsets(p);
     if (shape == Shape::disc)
       return d0 * d0 + d1 * d1 <= radius * radius;
     return std::abs(d0) <= half_size[0] && std::abs(d1) <= half_size[1];
+  }
+
+
+  double
+  SurfacePatch::cosine_bump(const Point<3> &p) const
+  {
+    if (shape == Shape::whole)
+      return 1;
+    if (!contains(p))
+      return 0;
+    const auto [d0, d1] = offsets(p);
+    const auto bump     = [](const double s) {
+      return 0.5 * (1 + std::cos(numbers::PI * s));
+    };
+    if (shape == Shape::disc)
+      return bump(std::sqrt(d0 * d0 + d1 * d1) / radius);
+    return bump(std::abs(d0) / half_size[0]) *
+           bump(std::abs(d1) / half_size[1]);
   }
 } // namespace septa

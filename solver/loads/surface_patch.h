@@ -4,6 +4,7 @@
 #include <deal.II/base/point.h>
 
 #include <string>
+#include <utility>
 
 namespace septa
 {
@@ -26,7 +27,28 @@ namespace septa
     bool
     contains(const dealii::Point<3> &reference_point) const;
 
+    /**
+     * A smooth bump over the patch: 1 at its centre, 0 on and beyond its
+     * edge, with zero slope at both.  For a disc of radius R it is
+     * (1 + cos(pi r / R)) / 2; for a rectangle with half sides a, b it is the
+     * product of (1 + cos(pi d_i / a_i)) / 2 along the two in-plane axes.
+     * The shape of a rounded indenter, so a prescribed indentation has no
+     * edge where the displacement gradient jumps.
+     */
+    double
+    cosine_bump(const dealii::Point<3> &reference_point) const;
+
+    bool
+    is_whole() const
+    {
+      return shape == Shape::whole;
+    }
+
   private:
+    /// In-plane offsets of a point from the centre, in the order x, y, z.
+    std::pair<double, double>
+    offsets(const dealii::Point<3> &p) const;
+
     enum class Shape
     {
       whole,
