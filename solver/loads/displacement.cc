@@ -75,9 +75,8 @@ namespace septa
         components.push_back(c == "x" ? 0 : (c == "y" ? 1 : 2));
       curve = LoadCurve(prm.get("Load curve"), where + "/Load curve");
       patch.parse_parameters(prm, where);
-      whole   = patch.is_whole();
       rounded = prm.get("Patch profile") == "cosine";
-      require_input(!rounded || !whole,
+      require_input(!rounded || !patch.is_whole(),
                     where + "/Patch profile",
                     "cosine",
                     "'flat' with 'Patch = whole' (a cosine profile needs a "
@@ -108,12 +107,12 @@ namespace septa
           for (const auto id : ids)
             VectorTools::interpolate_boundary_values(
               dof_handler, id, function, values_on_boundary, mask);
-          if (!whole && support_points.empty())
+          if (!patch.is_whole() && support_points.empty())
             DoFTools::map_dofs_to_support_points(MappingQ1<3>(),
                                                  dof_handler,
                                                  support_points);
           for (const auto &[dof, value] : values_on_boundary)
-            if (whole)
+            if (patch.is_whole())
               out[dof] = value;
             else if (const Point<3> &p = support_points.at(dof);
                      patch.contains(p))
@@ -128,7 +127,6 @@ namespace septa
     LoadCurve                    curve;
     std::set<types::boundary_id> ids;
     SurfacePatch                 patch;
-    bool                         whole   = true;
     bool                         rounded = false;
     /// Reference positions of the dofs this rank sees (patches only).
     mutable std::map<types::global_dof_index, Point<3>> support_points;
