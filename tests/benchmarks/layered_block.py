@@ -42,15 +42,17 @@ Measures; asserts nothing.  The indenter at 1e6 unknowns takes about 15
 minutes on 2 ranks of this machine (9.3 GB in all) and 26 minutes on 1
 (7.8 GB)."""
 import argparse
-import csv
 import os
 import re
 import shutil
 import subprocess
+import sys
 import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.join(HERE, "..", "..")
+sys.path.insert(0, os.path.join(HERE, ".."))
+from septa_test import read_statistics  # noqa: E402  (tests/septa_test.py)
 # (lateral cells, cells per layer muscle/fat/skin): 3 (2nx+1)^2 (2nz+1) dofs.
 MESHES = {"1e4": ((8, 8), (3, 3, 1)), "1e5": ((16, 16), (7, 6, 2)),
           "1e6": ((36, 36), (17, 14, 3))}
@@ -175,9 +177,8 @@ end
             # The skin's reaction at the end (the quarter model's indenter or
             # plate force): equal at every size when every size solves the
             # same problem.
-            with open(os.path.join(work, "statistics.csv")) as fh:
-                rows = list(csv.DictReader(l for l in fh if not l.startswith("#")))
-            force = -float(rows[-1]["reaction_skin_z"])
+            force = -read_statistics(os.path.join(work, "statistics.csv"))[-1][
+                "reaction_skin_z"]
             if not a.keep:
                 shutil.rmtree(work)
             f = dict(kv.split("=") for kv in m.group(1).split())

@@ -38,6 +38,8 @@ import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
+sys.path.insert(0, os.path.join(HERE, ".."))
+from septa_test import read_statistics  # noqa: E402  (tests/septa_test.py)
 EXAMPLE = "/usr/share/doc/libdeal.ii-doc/examples/step-44"
 ENV = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1")
 
@@ -134,10 +136,7 @@ end
         sys.exit("septa failed:\n" + out.stdout[-2000:] + out.stderr[-2000:])
     summary = dict(kv.split("=") for kv in
                    [l for l in out.stdout.splitlines() if l.startswith("SUMMARY")][0].split()[1:])
-    lines = open(os.path.join(work, "statistics.csv")).read().splitlines()
-    header = lines[0].split(",")
-    last = [l for l in lines if l[:1].isdigit()][-1]
-    top = float(last.split(",")[header.index("u_top centre_z")])
+    top = read_statistics(os.path.join(work, "statistics.csv"))[-1]["u_top centre_z"]
     return float(summary["wall_s"]), int(summary["newton"]), float(summary["peak_mb_max"]), -top * 1e3
 
 
