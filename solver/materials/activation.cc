@@ -504,13 +504,14 @@ namespace septa
     const double a = dynamics.value(in.time);
     if (a == 0.0)
       return;
-    // g = lambda dW/dlambda = sigma_max a f_L(l) f_V l, W = sigma_max a
-    // lambda_ofl (H(l) - H(1 / lambda_ofl)) with H' = f_L (the energy
+    // g = lambda dW/dlambda = sigma_max a f_L(l) f_V l (Blemker et al.
+    // 2005, eq. 9), so dW/dlambda = sigma_max a f_L(l) / lambda_ofl and W =
+    // sigma_max a (H(l) - H(1 / lambda_ofl)) with H' = f_L (the energy
     // reported stays the one without f_V).
     const double lambda = std::sqrt(I4);
     double       g, dg;
     fibre_stress(lambda, a, in, g, dg);
-    W += sigma_max * a * lambda_ofl *
+    W += sigma_max * a *
          (force_length_integral(lambda / lambda_ofl) -
           force_length_integral(1.0 / lambda_ofl));
     W4 += g / (2.0 * I4);

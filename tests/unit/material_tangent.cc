@@ -6,11 +6,20 @@
 //  - the spatial tangent Jc reproduces the central difference of tau:
 //    d tau = Jc : sym(l) + l tau + tau l^T, l = dF F^-1,
 //  - tau(Q F) = Q tau(F) Q^T (objectivity).
-// Relative errors must stay below 1e-6.  The volumetric part U(J) of split
-// materials is added as the solver adds it.
+// Relative errors must stay below 1e-6 (central differences with h = 1e-6:
+// truncation O(h^2) and rounding O(eps/h) are both near 1e-10 relative).
+// The volumetric part U(J) of split materials is added as the solver adds
+// it.  Every state is evaluated at t = 1 s, where contracting variants are
+// active: their activation must equal the closed form of the dynamics and
+// their active Kirchhoff stress dev(g n (x) n), g = sigma_max a f_L(l) l
+// (Blemker et al. 2005's force-length curve, written out here), so the
+// finite-difference checks cover the active stress and its tangent.  A NaN
+// anywhere fails (unit::within, unit::Worst).
 #include <core/registry.h>
 #include <materials/material.h>
 #include <materials/viscoelasticity.h>
+
+#include "unit_check.h"
 
 #include <deal.II/base/mpi.h>
 
@@ -18,6 +27,7 @@
 #include <functional>
 #include <iostream>
 #include <random>
+#include <tuple>
 
 using namespace dealii;
 using namespace septa;
@@ -31,12 +41,22 @@ namespace
     SymmetricTensor<4, 3> Jc;
   };
 
+  using unit::within;
+  using unit::Worst;
+
+  /// Time of every evaluation: one second after a constant excitation
+  /// starts at t = 0, so a = L (1 - exp(-1 / 0.015)) = L to rounding.
+  const double t_active = 1.0;
+
   Total
-  evaluate(const Material &m, const Tensor<2, 3> &F)
+  evaluate(const Material     &m,
+           const Tensor<2, 3> &F,
+           const double        time = t_active)
   {
     MaterialInput  in;
     MaterialOutput out;
-    in.F = F;
+    in.F    = F;
+    in.time = time;
     // Fibres oblique to the deformation axes, so that the states stretch
     // or shorten them (anisotropic materials only read them); none sits on
     // the tension-only switch of fibre models, where W is not C^2.
@@ -87,9 +107,8 @@ namespace
   double
   check(const Material &m, const Tensor<2, 3> &F, const std::string &what)
   {
-    const Total  t   = evaluate(m, F);
-    const double h   = 1e-6;
-    double       err = 0;
+    const Total  t = evaluate(m, F);
+    const double h = 1e-6;
     // Stress from the energy.
     Tensor<2, 3> P;
     for (unsigned int i = 0; i < 3; ++i)
@@ -103,8 +122,9 @@ namespace
     const double       scale    = Tensor<2, 3>(t.tau).norm() + 1e-300;
     const double       e_stress = (tau_fd - Tensor<2, 3>(t.tau)).norm() / scale;
     // Tangent from the stress.
-    double             e_tangent = 0, tangent_scale = 0;
-    const Tensor<2, 3> F_inv = invert(F);
+    Worst              tangent_error;
+    double             tangent_scale = 0;
+    const Tensor<2, 3> F_inv         = invert(F);
     for (unsigned int i = 0; i < 3; ++i)
       for (unsigned int j = 0; j < 3; ++j)
         {
@@ -118,14 +138,60 @@ namespace
           const Tensor<2, 3> tau = t.tau;
           const Tensor<2, 3> model =
             Tensor<2, 3>(t.Jc * symmetrize(l)) + l * tau + tau * transpose(l);
-          e_tangent     = std::max(e_tangent, (dtau - model).norm());
+          tangent_error.add((dtau - model).norm());
           tangent_scale = std::max(tangent_scale, model.norm());
         }
-    e_tangent /= tangent_scale + 1e-300;
-    err = std::max(e_stress, e_tangent);
+    const double e_tangent = tangent_error.value / (tangent_scale + 1e-300);
+    Worst        err;
+    err.add(e_stress);
+    err.add(e_tangent);
     std::cout << "  " << what << ": stress " << e_stress << ", tangent "
-              << e_tangent << (err < 1e-6 ? "  ok" : "  FAIL") << std::endl;
-    return err;
+              << e_tangent << (within(err.value, 1e-6) ? "  ok" : "  FAIL")
+              << std::endl;
+    return err.value;
+  }
+
+  /// Blemker et al. 2005's active force-length curve, written out here
+  /// independently of ActiveFibreStress.
+  double
+  f_L(const double l)
+  {
+    if (l > 0.4 && l < 0.6)
+      return 9 * (l - 0.4) * (l - 0.4);
+    if (l >= 0.6 && l <= 1.4)
+      return 1 - 4 * (1 - l) * (1 - l);
+    if (l > 1.4 && l < 1.6)
+      return 9 * (l - 1.6) * (l - 1.6);
+    return 0;
+  }
+
+  /**
+   * Relative error of the active stress: tau(t_active) - tau(0) against
+   * dev(g n (x) n), g = sigma_max a f_L(l) l, l = lambda_bar / lambda_ofl
+   * with lambda_bar = J^(-1/3) |F a0| the isochoric fibre stretch and n =
+   * F a0 / |F a0| (the fibre term of W_iso(I4_bar) with dW/dI4_bar = g / (2
+   * I4_bar), Holzapfel 2000 sec. 6.7).  @p l_out returns l.
+   */
+  double
+  active_error(const Material     &m,
+               const Tensor<2, 3> &F,
+               const double        a,
+               const double        sigma_max,
+               const double        lambda_ofl,
+               double             &l_out)
+  {
+    Tensor<1, 3> a0({1.0, 0.3, 0.2});
+    a0 /= a0.norm();
+    const Tensor<1, 3> Fa         = F * a0;
+    const double       lambda_bar = std::cbrt(1.0 / determinant(F)) * Fa.norm();
+    l_out                         = lambda_bar / lambda_ofl;
+    const double                g = sigma_max * a * f_L(l_out) * l_out;
+    const auto                  n = Fa / Fa.norm();
+    const SymmetricTensor<2, 3> expected =
+      deviator(symmetrize(outer_product(n, n))) * g;
+    const SymmetricTensor<2, 3> active =
+      evaluate(m, F).tau - evaluate(m, F, 0.0).tau;
+    return (active - expected).norm() / (expected.norm() + 1e-300);
   }
   /**
    * Tangent-only check for stresses that do not derive from an energy
@@ -137,7 +203,7 @@ namespace
     const std::function<void(const Tensor<2, 3> &, MaterialOutput &)> &tau,
     const std::vector<std::pair<std::string, Tensor<2, 3>>>           &states,
     std::mt19937                                                      &rng,
-    double                                                            &worst,
+    Worst                                                             &worst,
     unsigned int                                                      &n_checks)
   {
     for (const auto &[what, F0] : states)
@@ -146,7 +212,8 @@ namespace
         MaterialOutput     o;
         tau(F, o);
         const double h = 1e-6;
-        double       e = 0, scale = 0;
+        Worst        e;
+        double       scale = 0;
         for (unsigned int i = 0; i < 3; ++i)
           for (unsigned int j = 0; j < 3; ++j)
             {
@@ -161,13 +228,13 @@ namespace
               const Tensor<2, 3> t = o.tau;
               const Tensor<2, 3> model =
                 Tensor<2, 3>(o.Jc * symmetrize(l)) + l * t + t * transpose(l);
-              e     = std::max(e, (dtau - model).norm());
+              e.add((dtau - model).norm());
               scale = std::max(scale, model.norm());
             }
-        e /= scale;
-        std::cout << "  " << what << ": tangent " << e
-                  << (e < 1e-6 ? "  ok" : "  FAIL") << std::endl;
-        worst = std::max(worst, e);
+        const double rel = e.value / scale;
+        std::cout << "  " << what << ": tangent " << rel
+                  << (within(rel, 1e-6) ? "  ok" : "  FAIL") << std::endl;
+        worst.add(rel);
         ++n_checks;
       }
   }
@@ -206,7 +273,15 @@ main(int argc, char **argv)
       "Activation/Excitation|Activation/Optimal fibre stretch|"
       "Activation/Maximum active stress",
       "constant|1.2|5e4"}}};
-  std::vector<std::pair<std::string, std::unique_ptr<Material>>> materials;
+  // Activation settings of a contracting variant, read back from its
+  // parameters.
+  struct Active
+  {
+    bool   on    = false;
+    double level = 0, sigma_max = 0, lambda_ofl = 1;
+  };
+  std::vector<std::tuple<std::string, std::unique_ptr<Material>, Active>>
+    materials;
   for (const auto &entry : Registry<Material>::entries())
     {
       // A rigid layer has no stress: its nodes are held (tested in
@@ -243,10 +318,21 @@ main(int argc, char **argv)
             }
           auto m = entry.second.create();
           m->parse_parameters(prm, entry.first);
+          Active active;
+          if (m->is_contractile())
+            {
+              prm.enter_subsection("Activation");
+              active.on         = prm.get("Excitation") != "none";
+              active.level      = prm.get_double("Level");
+              active.sigma_max  = prm.get_double("Maximum active stress");
+              active.lambda_ofl = prm.get_double("Optimal fibre stretch");
+              prm.leave_subsection();
+            }
           materials.emplace_back(
             entry.first +
               (s.first.empty() ? "" : " (" + s.first + " = " + s.second + ")"),
-            std::move(m));
+            std::move(m),
+            active);
         }
     }
 
@@ -274,26 +360,56 @@ main(int argc, char **argv)
     states.emplace_back("along the fibre", F);
   }
 
-  double       worst    = 0;
-  unsigned int n_checks = 0;
-  for (const auto &[name, m] : materials)
+  Worst        worst;
+  unsigned int n_checks = 0, n_active = 0;
+  for (const auto &[name, m, active] : materials)
     {
       std::cout << name << std::endl;
+      if (active.on)
+        {
+          // Constant excitation L from t = 0: a = L (1 - exp(-t / tau_act)),
+          // tau_act = 15 ms (the default).
+          const double a = active.level * (1 - std::exp(-t_active / 0.015));
+          unit::expect(
+            a > 0 && within(std::abs(m->activation(t_active) - a), 1e-12),
+            "  activation at t = 1 s: " + unit::num(m->activation(t_active)) +
+              ", closed form " + unit::num(a));
+          unsigned int off_peak = 0;
+          for (const auto &[what, F0] : states)
+            {
+              double       l;
+              const double e =
+                active_error(*m, F0, a, active.sigma_max, active.lambda_ofl, l);
+              // Closed form: only rounding of tau(1) - tau(0), whose passive
+              // parts can be ten times the active one.
+              unit::expect(within(e, 1e-9),
+                           "  " + what +
+                             ": active stress, l = " + unit::num(l, 4) +
+                             ", relative error " + unit::num(e, 3));
+              off_peak += std::abs(l - 1) > 0.05;
+            }
+          // Where f_L' != 0, a tangent that misses df_L/dl fails below.
+          unit::expect(off_peak > 0, "  some states away from the peak of f_L");
+          ++n_active;
+        }
       for (const auto &[what, F0] : states)
         {
           const Tensor<2, 3> Q = random_rotation(rng);
           const Tensor<2, 3> F = Q * F0;
-          worst = std::max(worst, check(*m, F, what + " (rotated)"));
+          worst.add(check(*m, F, what + " (rotated)"));
           // Objectivity: tau(Q F) = Q tau(F) Q^T.
           const Tensor<2, 3> a = evaluate(*m, F).tau;
           const Tensor<2, 3> b =
             Q * Tensor<2, 3>(evaluate(*m, F0).tau) * transpose(Q);
           const double e = (a - b).norm() / (b.norm() + 1e-300);
           std::cout << "  " << what << ": objectivity " << e << std::endl;
-          worst = std::max(worst, e);
+          worst.add(e);
           n_checks += 2;
         }
     }
+  // The three contracting variants of the list above.
+  unit::expect(n_active == 3,
+               std::to_string(n_active) + " active variants checked, 3 listed");
   // Quasi-linear viscoelasticity: with a Prony series the stress no longer
   // derives from W, but tau(F) at fixed history and step must still have
   // the tangent Jc (checked by central differences, tangent only), for an
@@ -348,6 +464,9 @@ main(int argc, char **argv)
         prm.leave_subsection();
         auto m = Registry<Material>::create(name, name);
         m->parse_parameters(prm, name);
+        // Level 1 from t = 0: fully active at t = 1 s.
+        unit::expect(within(std::abs(m->activation(1.0) - 1.0), 1e-12),
+                     name + " active at t = 1 s");
         const auto tau = [&](const Tensor<2, 3> &F, MaterialOutput &out) {
           MaterialInput in;
           in.F                 = F;
@@ -363,7 +482,9 @@ main(int argc, char **argv)
         tangent_only(tau, states, rng, worst, n_checks);
       }
 
-  std::cout << n_checks << " checks, worst relative error " << worst
-            << std::endl;
-  return (worst < 1e-6 && n_checks > 0) ? 0 : 1;
+  unit::expect(n_checks > 0 && within(worst.value, 1e-6),
+               std::to_string(n_checks) +
+                 " finite-difference checks, worst relative error " +
+                 unit::num(worst.value, 3));
+  return unit::finish();
 }

@@ -20,6 +20,27 @@ namespace septa::unit
       ++failures;
   }
 
+  /// err <= tol, false for NaN: every tolerance check goes through here.
+  inline bool
+  within(const double err, const double tol)
+  {
+    return err <= tol; // any comparison with NaN is false
+  }
+
+  /// The largest error seen; once a NaN is seen it stays NaN (std::max
+  /// would keep the old value and lose it), so within() then fails.
+  struct Worst
+  {
+    double value = 0.0;
+
+    void
+    add(const double e)
+    {
+      if (value == value && !(e <= value))
+        value = e;
+    }
+  };
+
   /// @p v with @p digits significant digits, for messages.
   inline std::string
   num(const double v, const int digits = 10)
