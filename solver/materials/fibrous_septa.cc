@@ -10,8 +10,10 @@ namespace septa
    * collagen fibres that carry tension only,
    *   W = mu/2 (I1_bar - 3) + sum_f E_f/8 (I4_bar^(f) - 1)^2 [I4_bar > 1] + U,
    * so that a fibre stretched by a small strain eps carries E_f eps: E_f is
-   * the fibre's Young's modulus.  No direct measurement of septa exists
-   * (../shared/reference/tissue.md): the defaults treat them as a stiff
+   * the fibre's Young's modulus.  No direct measurement of septa stiffness
+   * was found in the literature (their anatomy: Nurnberger & Muller 1978,
+   * J Dermatol Surg Oncol 4:221; only a failure force: Rudolph et al. 2019,
+   * Plast Reconstr Surg 143:1077): the defaults treat them as a stiff
    * fibrous tissue, E_f = 1 MPa, mu = 10 kPa (order of MPa, 10 x skin's
    * matrix); fibres follow the layer's 'Fibre direction' (within the
    * septum plane) and, for criss-crossing septa, 'Second fibre direction'.

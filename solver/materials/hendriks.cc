@@ -7,7 +7,9 @@ namespace septa
   /**
    * Hendriks skin model: W = c0 (I1_bar - 3) + c1 (I1_bar - 3)(I2_bar - 3)
    * + U(J), the second term stiffening the skin at larger strains (Hendriks
-   * et al. 2006; parameters of Xu 2011 in ../shared/reference/tissue.md).
+   * et al. 2006, Med Eng Phys 28:259; default c0, c1 as given by Xu &
+   * Lu 2011, Introduction to Skin Biothermomechanics and Thermal Pain,
+   * Springer).
    * Small-strain shear modulus mu = 2 c0.
    */
   class Hendriks : public InvariantMaterial
