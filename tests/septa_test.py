@@ -4,12 +4,23 @@ with overrides, read statistics.csv, compare numbers with stated tolerances.
 Every check raises AssertionError with the numbers involved; a test passes
 only if all its checks ran."""
 import csv
+import math
 import os
 import subprocess
 
 ENV = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1",
            OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1", OMPI_MCA_rmaps_base_oversubscribe="1")
 HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.join(HERE, "..")
+
+# Every test by name: run_test.py and the modules it imports register their
+# tests here with @test.
+TESTS = {}
+
+
+def test(fn):
+    TESTS[fn.__name__] = fn
+    return fn
 
 
 def prm_with(base, overrides, out):
@@ -50,16 +61,53 @@ def read_statistics(path):
             for r in csv.DictReader(l for l in lines if not l.startswith("#"))]
 
 
+def within(err, bound):
+    """err <= bound, written so that NaN (or an infinite err) fails: every
+    comparison of the suite goes through here or through close()."""
+    return err <= bound and math.isfinite(err)
+
+
 def close(what, value, reference, rel=None, abs_=None):
-    """Assert |value - reference| <= rel * |reference| (or <= abs_)."""
+    """Assert |value - reference| <= rel * |reference| + abs_.  A NaN or
+    infinite value or reference fails."""
     err = abs(value - reference)
     bound = (rel * abs(reference) if rel is not None else 0.0) + (abs_ or 0.0)
-    status = "ok" if err <= bound else "FAIL"
+    ok = within(err, bound) and math.isfinite(reference)
     print("  %-55s %.10g vs %.10g (|diff| %.3g <= %.3g) %s" %
-          (what, value, reference, err, bound, status))
-    if err > bound:
+          (what, value, reference, err, bound, "ok" if ok else "FAIL"))
+    if not ok:
         raise AssertionError("%s: %.10g vs reference %.10g" %
                              (what, value, reference))
+
+
+def worst(errors):
+    """The largest of @errors, infinite if any is NaN (Python's max() keeps
+    its first argument against a NaN)."""
+    errors = list(errors)
+    return max(errors) if errors and all(e == e for e in errors) else math.inf
+
+
+SOLVER_PATH = ("newton_iterations", "linear_iterations", "indefinite_solves")
+
+
+def agree(label, a, b, rel=1e-6, floor=None, skip=SOLVER_PATH):
+    """Assert that statistics row @b equals row @a in every column (the same
+    columns in both): |a - b| <= rel max(|a|, |b|) + floor(column), floor
+    1e-12 unless @floor says otherwise; columns in @skip (the solver's path:
+    iteration counts) are not compared.  NaN fails.  Returns the number of
+    columns compared."""
+    assert sorted(a) == sorted(b), "%s: columns differ: %s" % (
+        label, sorted(set(a) ^ set(b)))
+    checked = 0
+    for key in a:
+        if key in skip:
+            continue
+        bound = rel * max(abs(a[key]), abs(b[key])) + (floor(key) if floor else 1e-12)
+        if not within(abs(a[key] - b[key]), bound):
+            raise AssertionError("%s: %s = %.10g against %.10g (bound %.3g)" %
+                                 (label, key, b[key], a[key], bound))
+        checked += 1
+    return checked
 
 
 def newton(f, df, x, tol=1e-14):
