@@ -4,7 +4,22 @@
 Each test runs septa on a case in tests/cases/ (with a few overridden lines),
 reads statistics.csv and compares numbers with closed-form solutions or
 published benchmarks.  References and tolerances are stated next to each
-check."""
+check.
+
+Rules for every test here, in feature_tests.py and in unit/ (tests/README.md):
+- Every assertion compares against an independent reference: a closed form
+  written in the test, a published number with its source, or another
+  discretisation or rank count of the same problem.  A number copied from an
+  earlier run of the program is not a reference.
+- NaN and infinity fail every comparison: compare through close(), agree(),
+  within() and worst() of septa_test.py (C++: unit::within, unit::Worst),
+  never with 'if err > bound: fail'.
+- A test states its tolerance and why (discretisation error, solver
+  tolerance, rounding of the source).
+- A test that cannot run (missing ParaView, Slurm, ...) fails; it never
+  passes silently.
+- Before a check counts, the code it guards has been broken once and the
+  check seen to fail (the closing notes of the issues list what was broken)."""
 import argparse
 import csv
 import math
@@ -15,6 +30,43 @@ import sys
 
 from septa_test import (agree, close, newton, run, test, within, worst, ENV, HERE, ROOT,
                         SOLVER_PATH, TESTS)
+
+
+# ----------------------------------------------------------------- harness
+@test
+def harness(septa, work):
+    """The comparison helpers themselves: close(), agree() and worst() fail
+    on NaN and infinity (in the value, the reference or a column),
+    agree() on a missing column, read_statistics() on a file without its
+    '# completed' line; and they pass what is within tolerance."""
+    from septa_test import read_statistics
+    nan, inf = float("nan"), float("inf")
+
+    def fails(what, fn):
+        try:
+            fn()
+        except AssertionError:
+            print("  fails as it must: " + what)
+            return
+        raise AssertionError("passed but must fail: " + what)
+    close("1 + 1e-9 against 1", 1 + 1e-9, 1.0, rel=1e-8)
+    for label, v, ref in (("NaN value", nan, 1.0), ("NaN reference", 1.0, nan),
+                          ("infinite value", inf, 1.0), ("both infinite", inf, inf),
+                          ("outside the tolerance", 1.1, 1.0)):
+        fails("close() with " + label, lambda: close(label, v, ref, rel=1e-6, abs_=1.0 if
+                                                         label != "outside the tolerance" else 0))
+    a = {"time": 1.0, "u": 2.0, "newton_iterations": 3.0}
+    assert agree("same rows", a, dict(a, newton_iterations=9.0)) == 2
+    fails("agree() with a NaN column", lambda: agree("nan", a, dict(a, u=nan)))
+    fails("agree() with a missing column", lambda: agree("missing", a, {"time": 1.0, "u": 2.0}))
+    fails("agree() with a different value", lambda: agree("diff", a, dict(a, u=2.1)))
+    assert worst([1.0, nan, 0.5]) == inf and worst([nan, 1.0]) == inf and worst([]) == inf
+    assert worst([1.0, 3.0]) == 3.0 and not within(nan, 1.0) and not within(inf, inf)
+    path = os.path.join(work, "statistics.csv")
+    open(path, "w").write("time,u\n0,0\n1,2\n")
+    fails("read_statistics() without '# completed'", lambda: read_statistics(path))
+    open(path, "a").write("# completed at t = 1\n")
+    assert read_statistics(path)[-1] == {"time": 1.0, "u": 2.0}
 
 
 # ---------------------------------------------------------------- uniaxial
