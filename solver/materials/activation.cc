@@ -302,13 +302,29 @@ namespace septa
         const double uq3   = excitation.value(time + 0.75 * h);
         const double slope = (uq3 - uq1) / (0.5 * h);
         const double start = uq1 - slope * 0.25 * h;
-        const double tau =
-          excitation.value(time + 0.5 * h) > a ? tau_act : tau_deact;
+        // The time constant follows the sign of d = u - a (activating while
+        // u > a); at d = 0 the slope of u decides.  Rounding after a switch
+        // leaves |d0| ~ 1e-16: count that as zero.
+        const double d0     = start - a;
+        const bool   rising = std::abs(d0) > 1e-14 ? d0 > 0 : slope > 0;
+        const double tau    = rising ? tau_act : tau_deact;
+        // d(r) = s tau - (s tau - d0) exp(-r / tau) changes sign at r* =
+        // -tau ln(s tau / (s tau - d0)) when that ratio lies in (0, 1): the
+        // time constant switches there, so the step ends at r* and the next
+        // one starts from d = 0.
+        double       r  = h;
+        const double st = slope * tau;
+        // (At least 1e-12 of the time, so that time advances; a crossing
+        // closer than that changes a by less than rounding.)
+        if (std::abs(d0) > 1e-14 && (st > 0) != (d0 > 0) && st != 0.0)
+          r = std::min(h,
+                       std::max(-tau * std::log(st / (st - d0)),
+                                1e-12 * std::max(1.0, time)));
         // Same in a form without cancellation for short steps (x -> 0):
-        // a = a0 (1 - e) + u0 e + s tau (x - e), e = 1 - exp(-x), x = h/tau.
-        const double x = h / tau, e = -std::expm1(-x);
+        // a = a0 (1 - e) + u0 e + s tau (x - e), e = 1 - exp(-x), x = r/tau.
+        const double x = r / tau, e = -std::expm1(-x);
         a    = a * (1.0 - e) + start * e + slope * tau * (x - e);
-        time = end;
+        time = r < h ? time + r : end;
       }
     checkpoints[t] = a;
     return a;
