@@ -13,8 +13,9 @@ import subprocess
 import sys
 import xml.etree.ElementTree as ET
 
-from septa_test import (agree, close, newton, read_statistics, run, test,  # noqa: F401
-                        ENV, HERE, ROOT, SOLVER_PATH)
+from septa_test import (agree, close, follower_pressure_stretches, force_length,
+                        lateral_equilibrium, newton, read_statistics, run, test, ENV, HERE,
+                        ROOT, SOLVER_PATH)
 
 # Post-processing scripts need VTK/ParaView: Debian's python, not the one
 # that comes first on the PATH.
@@ -137,26 +138,6 @@ def follower_block(p, follower=True):
                    "subsection Output\n set Probe points = corner: 0.001, 0.001, 0.001\nend\n")
 
 
-def pressure_closed_form(mu, nu, p):
-    """Split neo-Hookean block under a follower pressure p on its top face,
-    lateral faces free (uniaxial Cauchy stress -p): axial and lateral
-    stretch from sigma_zz = mu J^(-5/3) (l^2 - lt^2) = -p and a zero
-    lateral stress (as in run_test.py's follower_pressure)."""
-    kappa = 2 * mu * (1 + nu) / (3 * (1 - 2 * nu))
-
-    def lateral(l):
-        f = lambda lt: (-mu / 3 * (l * lt * lt) ** (-2 / 3) * (l * l - lt * lt) +
-                        kappa / 2 * ((l * lt * lt) ** 2 - 1))
-        return newton(f, lambda x: (f(x + 1e-8) - f(x - 1e-8)) / 2e-8, 1.0)
-
-    def axial(l):
-        lt = lateral(l)
-        return mu * (l * lt * lt) ** (-5 / 3) * (l * l - lt * lt) + p
-
-    l = newton(axial, lambda x: (axial(x + 1e-8) - axial(x - 1e-8)) / 2e-8, 1.0)
-    return l, lateral(l)
-
-
 @test
 def auto_solver_choice(septa, work):
     """'Solver = auto' picks the method documented in the Linear solver
@@ -187,7 +168,7 @@ def auto_solver_choice(septa, work):
         assert set(ksp) == {ksp_type}, "%s: KSP types %s, expected %s" % (name, set(ksp), ksp_type)
         assert set(pc) == {pc_type}, "%s: PC types %s, expected %s" % (name, set(pc), pc_type)
         if name == "follower_above_limit":
-            l, lt = pressure_closed_form(mu, nu, p)
+            l, lt = follower_pressure_stretches(mu, nu, p)
             r = rows[-1]
             assert r["linear_iterations"] > r["newton_iterations"], r
             close("GMRES: top displacement (m)", r["u_corner_z"], (l - 1) * 1e-3, rel=1e-6)
@@ -269,7 +250,7 @@ def pressure_patches(septa, work):
 
     # Follower suction on the whole face: uniaxial tension.
     mu, nu, p = 1000.0, 0.45, -400.0
-    l, lt = pressure_closed_form(mu, nu, p)
+    l, lt = follower_pressure_stretches(mu, nu, p)
     assert l > 1.05, l
     results = []
     for name, extra in (("suction_whole", ""),
@@ -304,18 +285,7 @@ def uniaxial_fibres(W1, W4, kappa, stretch, axes):
         for f in axes:
             b[f] += 2 * W4(x[f]) * x[f]
         return [ba - sum(b) / 3 + kappa / 2 * (J * J - 1) for ba in b]
-    v = [stretch ** -0.5] * 2
-    for _ in range(60):
-        r = tau(*v)[:2]
-        if max(abs(r[0]), abs(r[1])) < 1e-13 * kappa:
-            break
-        h = 1e-8
-        jac = [[(tau(*[v[0] + h * (j == 0), v[1] + h * (j == 1)])[i] - r[i]) / h
-                for j in range(2)] for i in range(2)]
-        det = jac[0][0] * jac[1][1] - jac[0][1] * jac[1][0]
-        v = [v[0] - (jac[1][1] * r[0] - jac[0][1] * r[1]) / det,
-             v[1] - (jac[0][0] * r[1] - jac[1][0] * r[0]) / det]
-    return tau(*v)[2] / stretch
+    return tau(*lateral_equilibrium(tau, stretch, kappa, tol=1e-13, h=1e-8))[2] / stretch
 
 
 @test
@@ -373,17 +343,6 @@ def second_fibre_family(septa, work):
 
 
 # ----------------------------------------------------------- active muscle
-def force_length(l):
-    """Blemker et al. 2005 force-length curve (as run_test.py)."""
-    if 0.4 < l < 0.6:
-        return 9 * (l - 0.4) ** 2
-    if 0.6 <= l <= 1.4:
-        return 1 - 4 * (1 - l) ** 2
-    if 1.4 < l < 1.6:
-        return 9 * (l - 1.6) ** 2
-    return 0.0
-
-
 @test
 def optimal_fibre_stretch(septa, work):
     """'Optimal fibre stretch' lambda_ofl = 1.2 in a run: Martins muscle

@@ -28,8 +28,9 @@ import re
 import subprocess
 import sys
 
-from septa_test import (agree, close, newton, run, test, within, worst, ENV, HERE, ROOT,
-                        SOLVER_PATH, TESTS)
+from septa_test import (agree, close, follower_pressure_stretches, force_length,
+                        lateral_equilibrium, newton, run, test, within, worst, ENV, HERE,
+                        ROOT, SOLVER_PATH, TESTS)
 
 
 # ----------------------------------------------------------------- harness
@@ -236,18 +237,7 @@ def uniaxial_fibre(derivs, kappa, stretch, fibre_axis):
         b = [2 * w1 * xa + (2 * w4 * xa + 4 * w5 * xa * xa if a == fibre_axis else 0)
              for a, xa in enumerate(x)]
         return [ba - sum(b) / 3 + kappa / 2 * (J * J - 1) for ba in b]
-    v = [stretch ** -0.5] * 2
-    for _ in range(50):
-        r = tau(*v)[:2]
-        if max(abs(r[0]), abs(r[1])) < 1e-12 * kappa:
-            break
-        h = 1e-7
-        jac = [[(tau(*[v[0] + h * (j == 0), v[1] + h * (j == 1)])[i] - r[i]) / h
-                for j in range(2)] for i in range(2)]
-        det = jac[0][0] * jac[1][1] - jac[0][1] * jac[1][0]
-        v = [v[0] - (jac[1][1] * r[0] - jac[0][1] * r[1]) / det,
-             v[1] - (jac[0][0] * r[1] - jac[1][0] * r[0]) / det]
-    return tau(*v)[2] / stretch
+    return tau(*lateral_equilibrium(tau, stretch, kappa))[2] / stretch
 
 
 @test
@@ -389,17 +379,6 @@ def fibre_uniaxial(septa, work):
 # ------------------------------------------------------------ active muscle
 SIGMA_MAX = 3e5      # Pa, Blemker et al. 2005
 TAU_ACT = 0.015      # s, default activation time constant (Thelen 2003)
-
-
-def force_length(l):
-    """Blemker et al. 2005 force-length curve."""
-    if 0.4 < l < 0.6:
-        return 9 * (l - 0.4) ** 2
-    if 0.6 <= l <= 1.4:
-        return 1 - 4 * (1 - l) ** 2
-    if 1.4 < l < 1.6:
-        return 9 * (l - 1.6) ** 2
-    return 0.0
 
 
 def martins_active(c, b, A, a, activation):
@@ -989,19 +968,7 @@ def follower_pressure(septa, work):
     state: tolerance 1e-6."""
     mu, nu, p = 1000.0, 0.45, 400.0
     kappa = 2 * mu * (1 + nu) / (3 * (1 - 2 * nu))
-
-    def lateral_stretch(l):
-        f = lambda lt: (-mu / 3 * (l * lt * lt) ** (-2 / 3) * (l * l - lt * lt) +
-                        kappa / 2 * ((l * lt * lt) ** 2 - 1))
-        return newton(f, lambda x: (f(x + 1e-8) - f(x - 1e-8)) / 2e-8, 1.0)
-
-    def axial(l):
-        lt = lateral_stretch(l)
-        J = l * lt * lt
-        return mu * J ** (-5 / 3) * (l * l - lt * lt) + p
-
-    l = newton(axial, lambda x: (axial(x + 1e-8) - axial(x - 1e-8)) / 2e-8, 0.9)
-    lt = lateral_stretch(l)
+    l, lt = follower_pressure_stretches(mu, nu, p)
     base = open(os.path.join(HERE, "cases", "uniaxial.prm")).read()
     # Replace the plate by the pressure load.
     base = re.sub(r"set Names = .*", "set Names = sym x, sym y, bottom, press", base)
@@ -1600,7 +1567,7 @@ def command_line(septa, work):
 
 
 def main():
-    import feature_tests  # noqa: F401  (registers its tests)
+    __import__("feature_tests")  # registers its tests
     parser = argparse.ArgumentParser()
     parser.add_argument("name", choices=sorted(TESTS))
     parser.add_argument("--septa", required=True)

@@ -110,6 +110,55 @@ def agree(label, a, b, rel=1e-6, floor=None, skip=SOLVER_PATH):
     return checked
 
 
+def lateral_equilibrium(tau, stretch, scale, tol=1e-12, h=1e-7):
+    """Lateral stretches (lx, ly) of uniaxial stress along z: 2x2 Newton
+    (finite-difference Jacobian, step @h) on tau(lx, ly)[0:2] = 0, from the
+    incompressible guess stretch^-1/2, until both are below @tol * @scale;
+    raises if that is not reached."""
+    v = [stretch ** -0.5] * 2
+    for _ in range(60):
+        r = tau(*v)[:2]
+        if within(max(abs(r[0]), abs(r[1])), tol * scale):
+            return v
+        jac = [[(tau(*[v[0] + h * (j == 0), v[1] + h * (j == 1)])[i] - r[i]) / h
+                for j in range(2)] for i in range(2)]
+        det = jac[0][0] * jac[1][1] - jac[0][1] * jac[1][0]
+        v = [v[0] - (jac[1][1] * r[0] - jac[0][1] * r[1]) / det,
+             v[1] - (jac[0][0] * r[1] - jac[1][0] * r[0]) / det]
+    raise AssertionError("lateral equilibrium: Newton did not converge at stretch %g" % stretch)
+
+
+def follower_pressure_stretches(mu, nu, p):
+    """Split neo-Hookean block under a follower pressure p on its top face,
+    lateral faces free (uniaxial Cauchy stress -p): (axial, lateral)
+    stretch from sigma_zz = mu J^(-5/3) (l^2 - lt^2) = -p and a zero
+    lateral stress."""
+    kappa = 2 * mu * (1 + nu) / (3 * (1 - 2 * nu))
+
+    def lateral(l):
+        f = lambda lt: (-mu / 3 * (l * lt * lt) ** (-2 / 3) * (l * l - lt * lt) +
+                        kappa / 2 * ((l * lt * lt) ** 2 - 1))
+        return newton(f, lambda x: (f(x + 1e-8) - f(x - 1e-8)) / 2e-8, 1.0)
+
+    def axial(l):
+        lt = lateral(l)
+        return mu * (l * lt * lt) ** (-5 / 3) * (l * l - lt * lt) + p
+
+    l = newton(axial, lambda x: (axial(x + 1e-8) - axial(x - 1e-8)) / 2e-8, 0.9)
+    return l, lateral(l)
+
+
+def force_length(l):
+    """Blemker et al. 2005 force-length curve."""
+    if 0.4 < l < 0.6:
+        return 9 * (l - 0.4) ** 2
+    if 0.6 <= l <= 1.4:
+        return 1 - 4 * (1 - l) ** 2
+    if 1.4 < l < 1.6:
+        return 9 * (l - 1.6) ** 2
+    return 0.0
+
+
 def newton(f, df, x, tol=1e-14):
     for _ in range(100):
         dx = f(x) / df(x)
