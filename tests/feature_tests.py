@@ -117,7 +117,6 @@ def boomeramg_gmres(septa, work):
     close("GMRES + BoomerAMG: inner probe u_x (m)", b["u_inner_x"], a["u_inner_x"], rel=1e-6)
     close("GMRES + BoomerAMG: plate force (N)", b["reaction_skin_z"], a["reaction_skin_z"],
           rel=1e-6)
-    # Not homogeneous: the clamped bottom holds the sides in.
     # Not homogeneous (u_x would be proportional to x): the clamped bottom
     # holds the sides in, so the comparison covers a non-trivial solution.
     assert abs(a["u_edge_x"] / 1e-3 - a["u_inner_x"] / 0.7e-3) > 0.05 * abs(a["u_edge_x"] / 1e-3), a
