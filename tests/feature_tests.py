@@ -13,9 +13,9 @@ import subprocess
 import sys
 import xml.etree.ElementTree as ET
 
-from septa_test import (agree, close, follower_pressure_stretches, force_length,
-                        lateral_equilibrium, newton, read_statistics, run, test, ENV, HERE,
-                        ROOT, SOLVER_PATH)
+from septa_test import (agree, close, compressible_uniaxial, follower_pressure_stretches,
+                        force_length, lateral_equilibrium, newton, read_statistics, run, test,
+                        ENV, HERE, ROOT, SOLVER_PATH)
 
 # Post-processing scripts need VTK/ParaView: Debian's python, not the one
 # that comes first on the PATH.
@@ -47,15 +47,6 @@ def ksp_and_pc_types(output):
     return ksp, pc
 
 
-def compressible_lateral(mu, nu, l):
-    """Lateral stretch of the compressible neo-Hookean W = mu/2 (I1 - 3) -
-    mu ln J + lambda/2 (ln J)^2 in uniaxial stress at axial stretch l:
-    lateral Kirchhoff stress mu (lt^2 - 1) + lambda ln(l lt^2) = 0."""
-    lam = 2 * mu * nu / (1 - 2 * nu)
-    return newton(lambda x: mu * (x * x - 1) + lam * math.log(l * x * x),
-                  lambda x: 2 * mu * x + 2 * lam / x, 1.0)
-
-
 def system_python(args, **kw):
     """Run a post-processing script with Debian's python3 (VTK, ParaView);
     a missing interpreter fails the test instead of skipping it."""
@@ -65,6 +56,18 @@ def system_python(args, **kw):
 
 
 # ------------------------------------------------------- linear solvers
+def clamped_block(extra=""):
+    """The 1 mm block clamped at the bottom and compressed by 20 % by a
+    plate that holds only z: a deformation that is not homogeneous."""
+    text = uniaxial_text().replace(
+        "    set Components = z\n    set Values     = 0\n  end\n  subsection plate",
+        "    set Components = x, y, z\n    set Values     = 0, 0, 0\n  end\n  subsection plate")
+    assert "set Components = x, y, z" in text
+    return text + ("subsection Loads\n subsection plate\n  set Values = -0.2e-3\n end\nend\n"
+                   "subsection Time\n set Initial step = 0.5\n set Maximum step = 0.5\nend\n"
+                   "subsection Linear solver\n set Solver = direct\nend\n" + extra)
+
+
 @test
 def boomeramg_gmres(septa, work):
     """'Solver = gmres' with 'Preconditioner = boomeramg' (hypre) on 2 ranks
@@ -79,16 +82,9 @@ def boomeramg_gmres(septa, work):
     Krylov run used GMRES with hypre's BoomerAMG in every solve (and the
     reference MUMPS), and the Krylov run needs more than one iteration per
     solve."""
-    text = uniaxial_text()
-    text = text.replace("    set Components = z\n    set Values     = 0\n  end\n"
-                        "  subsection plate",
-                        "    set Components = x, y, z\n    set Values     = 0, 0, 0\n  end\n"
-                        "  subsection plate")
-    assert "set Components = x, y, z" in text
-    text += ("subsection Loads\n subsection plate\n  set Values = -0.2e-3\n end\nend\n"
-             "subsection Time\n set Initial step = 0.5\n set Maximum step = 0.5\nend\n"
-             "subsection Output\n set Probe points = inner: 0.0007, 0.0003, 0.0006;"
-             " edge: 0.001, 0.001, 0.0005\nend\n")
+    # clamped_block's 'Solver = direct' is overridden below.
+    text = clamped_block("subsection Output\n set Probe points = inner: 0.0007, 0.0003, 0.0006;"
+                         " edge: 0.001, 0.001, 0.0005\nend\n")
     runs = {}
     for label, solver, ranks in (("mumps", "set Solver = direct", 1),
                                  ("boomeramg", "set Solver = gmres\n"
@@ -571,7 +567,7 @@ def strain_statistics(septa, work):
               abs(rows[0]["E_max_solid"]), 0.0, abs_=1e-14)
         for r in rows[1:]:
             l = 1 + sign * 0.5 * r["time"]
-            lt = compressible_lateral(mu, nu, l)
+            lt = compressible_uniaxial(mu, nu, l)[1]
             along, across = (l * l - 1) / 2, (lt * lt - 1) / 2
             lo, hi = (along, across) if sign < 0 else (across, along)
             close("%s l = %.3f: E_min (along)" % (name, l) if sign < 0 else
@@ -651,27 +647,11 @@ def step_growth(septa, work):
             # Both branches of the rule: steps that let the next one grow
             # and steps that do not.
             assert min(its) <= 2 < max(its), its
-        l = 0.5
-        lam = 2 * mu * nu / (1 - 2 * nu)
-        lt = newton(lambda x: mu * (x * x - 1) + lam * math.log(l * x * x),
-                    lambda x: 2 * mu * x + 2 * lam / x, 1.0)
         close("%s: end stress (Pa)" % name, rows[-1]["reaction_skin_z"] / 1e-6,
-              (mu * (l * l - 1) + lam * math.log(l * lt * lt)) / l, rel=1e-6)
+              compressible_uniaxial(mu, nu, 0.5)[0], rel=1e-6)
 
 
 # -------------------------------------------------------- post-processing
-def clamped_block(extra=""):
-    """The 1 mm block clamped at the bottom and compressed by 20 % by a
-    plate that holds only z: a deformation that is not homogeneous."""
-    text = uniaxial_text().replace(
-        "    set Components = z\n    set Values     = 0\n  end\n  subsection plate",
-        "    set Components = x, y, z\n    set Values     = 0, 0, 0\n  end\n  subsection plate")
-    assert "set Components = x, y, z" in text
-    return text + ("subsection Loads\n subsection plate\n  set Values = -0.2e-3\n end\nend\n"
-                   "subsection Time\n set Initial step = 0.5\n set Maximum step = 0.5\nend\n"
-                   "subsection Linear solver\n set Solver = direct\nend\n" + extra)
-
-
 WARP_SCRIPT = r"""
 import sys, vtk
 r = vtk.vtkXMLPUnstructuredGridReader(); r.SetFileName(sys.argv[1]); r.Update()
@@ -811,7 +791,7 @@ def render_options(septa, work):
     assert pictures[0][2] != pictures[-1][2], "first and last frame are the same picture"
     print("  --animation: %d frames for %d steps" % (len(written), n_steps))
 
-    lt = compressible_lateral(mu, nu, l)
+    lt = compressible_uniaxial(mu, nu, l)[1]
     largest = math.sqrt(2 * (lt - 1) ** 2 + (l - 1) ** 2) * 1e-3
     for s in (0.0, 1.0, 2.0):
         result = info(["--field", "displacement", "--clip", "z", "--warp", "%g" % s,

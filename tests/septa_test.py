@@ -128,6 +128,18 @@ def lateral_equilibrium(tau, stretch, scale, tol=1e-12, h=1e-7):
     raise AssertionError("lateral equilibrium: Newton did not converge at stretch %g" % stretch)
 
 
+def compressible_uniaxial(mu, nu, stretch):
+    """(nominal stress P_zz, lateral stretch lt) of the compressible
+    neo-Hookean W = mu/2 (I1 - 3) - mu ln J + lambda/2 (ln J)^2 in uniaxial
+    stress along z at axial stretch @stretch: the lateral Kirchhoff stress
+    mu (lt^2 - 1) + lambda ln J vanishes, J = stretch lt^2."""
+    lam = 2 * mu * nu / (1 - 2 * nu)
+    lt = newton(lambda x: mu * (x * x - 1) + lam * math.log(stretch * x * x),
+                lambda x: 2 * mu * x + 2 * lam / x, 1.0)
+    J = stretch * lt * lt
+    return (mu * (stretch ** 2 - 1) + lam * math.log(J)) / stretch, lt
+
+
 def follower_pressure_stretches(mu, nu, p):
     """Split neo-Hookean block under a follower pressure p on its top face,
     lateral faces free (uniaxial Cauchy stress -p): (axial, lateral)
