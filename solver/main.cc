@@ -6,15 +6,24 @@
 #include <deal.II/base/mpi.h>
 
 #include <iostream>
+#include <string>
+#include <vector>
 
 namespace
 {
   const char *usage =
     "Usage: septa FILE.prm          run the scenario in FILE.prm\n"
+    "       septa FILE.prm --resume DIR\n"
+    "                                continue from the checkpoint DIR, or\n"
+    "                                from the newest one in the folder DIR\n"
+    "                                (any number of MPI ranks)\n"
     "       septa --print-parameters print every parameter with its default\n"
     "                                and documentation, in .prm form\n"
     "       septa --help             this text\n"
-    "Under MPI: mpirun -np N septa FILE.prm\n";
+    "Under MPI: mpirun -np N septa FILE.prm\n"
+    "Exit codes: 0 done, 1 bad input, 2 bad command line, 3 solve failed,\n"
+    "            4 other error, 75 stopped by SIGTERM/SIGUSR1 after writing a\n"
+    "            checkpoint (resume with --resume)\n";
 } // namespace
 
 int
@@ -25,13 +34,28 @@ main(int argc, char **argv)
   const bool root = Utilities::MPI::this_mpi_process(MPI_COMM_WORLD) == 0;
   try
     {
-      if (argc != 2)
+      std::vector<std::string> args(argv + 1, argv + argc);
+      std::string              resume;
+      for (std::size_t k = 0; k < args.size(); ++k)
+        if (args[k] == "--resume")
+          {
+            if (k + 1 == args.size())
+              {
+                if (root)
+                  std::cerr << "septa: --resume needs a folder.\n" << usage;
+                return 2;
+              }
+            resume = args[k + 1];
+            args.erase(args.begin() + k, args.begin() + k + 2);
+            break;
+          }
+      if (args.size() != 1)
         {
           if (root)
-            std::cerr << "septa: expected one argument.\n" << usage;
+            std::cerr << "septa: expected one parameter file.\n" << usage;
           return 2;
         }
-      const std::string arg = argv[1];
+      const std::string arg = args[0];
       if (arg == "--help" || arg == "-h")
         {
           if (root)
@@ -52,8 +76,8 @@ main(int argc, char **argv)
         }
       septa::RunParameters run;
       run.read(arg);
-      septa::Solid solid(run, MPI_COMM_WORLD);
-      solid.run();
+      septa::Solid solid(run, MPI_COMM_WORLD, resume);
+      return solid.run();
     }
   catch (const septa::InputError &e)
     {

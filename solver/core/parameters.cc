@@ -266,6 +266,7 @@ namespace septa
                       "Names of the loads and boundary conditions; each "
                       "needs a subsection of that name here with its 'Type'.");
     prm.leave_subsection();
+    declare_run_control(prm);
   }
 
 
@@ -525,6 +526,8 @@ namespace septa
           prm,
           [&](const bool strict) { prm.parse_input(file, "", !strict); },
           file);
+        parse_run_control(prm);
+        record_model(prm);
       }
     catch (const InputError &)
       {

@@ -74,6 +74,27 @@ namespace septa
     std::vector<std::string> surfaces;
   };
 
+  /// Periodic checkpoints ('Checkpoint').
+  struct CheckpointParameters
+  {
+    unsigned int every_steps   = 0; ///< 0: off
+    double       every_minutes = 0; ///< wall time; 0: off
+    /// Folder of the checkpoints (default: <Output/Directory>/checkpoints).
+    std::string directory;
+  };
+
+  /// Adaptive refinement between load steps ('Adaptive refinement').
+  struct RefinementParameters
+  {
+    unsigned int             every            = 0; ///< 0: off
+    bool                     kelly            = true;
+    bool                     interfaces       = false;
+    double                   refine_fraction  = 0.3;
+    double                   coarsen_fraction = 0.0;
+    unsigned int             max_level        = 2;
+    std::vector<std::string> interface_layers; ///< empty: all
+  };
+
   /**
    * Everything a run reads from its .prm file.  The file is read in passes so
    * that a subsection exists only for what the file asks for: the geometry
@@ -101,6 +122,12 @@ namespace septa
     NewtonParameters                   newton;
     LinearSolverParameters             linear_solver;
     OutputParameters                   output;
+    CheckpointParameters               checkpoint;
+    RefinementParameters               refinement;
+    /// The parameters that define the model (all but the sections Time,
+    /// Newton, Linear solver, Output, Checkpoint, Adaptive refinement), one
+    /// per line: a checkpoint belongs to the model whose text it stores.
+    std::string model;
 
     /// Read @p file; InputError on any problem.
     void
@@ -114,5 +141,13 @@ namespace septa
   private:
     static void
     declare(dealii::ParameterHandler &prm);
+    /// The sections Checkpoint and Adaptive refinement
+    /// (run_control_parameters.cc).
+    static void
+    declare_run_control(dealii::ParameterHandler &prm);
+    void
+    parse_run_control(dealii::ParameterHandler &prm);
+    void
+    record_model(const dealii::ParameterHandler &prm);
   };
 } // namespace septa

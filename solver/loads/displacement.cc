@@ -120,6 +120,12 @@ namespace septa
         }
     }
 
+    void
+    dofs_changed() override
+    {
+      support_points.clear();
+    }
+
   private:
     std::string                  where, boundary;
     std::vector<unsigned int>    components;

@@ -48,6 +48,12 @@ namespace septa
       (void)boundaries;
     }
 
+    /// The DoFs were (re)distributed: forget anything indexed by DoFs.
+    virtual void
+    dofs_changed()
+    {
+    }
+
     /// Displacements this load prescribes at time @p t, dof -> value (m).
     virtual void
     prescribed_displacements(

@@ -1,0 +1,41 @@
+#pragma once
+
+#include <core/constitutive.h>
+
+namespace septa
+{
+  /**
+   * Adaptive refinement between load steps.  Cells are marked by Kelly's
+   * estimator of the displacement (Kelly, Gago, Zienkiewicz, Babuska 1983:
+   * the jump of the normal derivative across faces) with fixed fractions of
+   * the cells refined and coarsened, and/or refined where two layers meet
+   * (interfaces of skin, fat, septa and muscle, where stresses jump);
+   * levels stay between the initial mesh and 'Max level'.  The
+   * displacements (SolutionTransfer) and the quadrature-point histories
+   * (CellDataTransfer, QuadratureState::refine/coarsen) move to the new
+   * mesh, which p4est repartitions so that ranks keep equal cell counts;
+   * the local fields J~, p~ are projected anew from the displacements.
+   */
+  class Refinement
+  {
+  public:
+    Refinement(Discretization      &d,
+               const RunParameters &run,
+               QuadratureState     &points,
+               SolutionState       &x,
+               const Constitutive  &constitutive);
+
+    /// Mark, refine and transfer (collective).  Returns false, and leaves
+    /// everything unchanged, if no cell was marked.  On true the caller
+    /// rebuilds whatever depends on DoFs (matrices, solvers, outputs).
+    bool
+    adapt(const double time);
+
+  private:
+    Discretization      &d;
+    const RunParameters &run;
+    QuadratureState     &points;
+    SolutionState       &x;
+    const Constitutive  &constitutive;
+  };
+} // namespace septa
