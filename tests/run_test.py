@@ -1057,7 +1057,10 @@ def scenarios(septa, work):
     about sigma_max a A0, the stimulated muscle lifts the skin, the
     indenter force relaxes with the fat, the rounded applicator gives its
     cosine indentation and lifts the skin beyond its rim, the rigid bone under the septa
-    block carries the garment force and the skin dimples."""
+    block carries the garment force and the skin dimples, the restart scenario's
+    muscle lifts the skin, adaptive refinement brings Cook's membrane close to
+    its converged tip displacement and refines the tissue under the
+    applicator without cutting the next step."""
     listed = sorted(f for f in os.listdir(os.path.join(HERE, "..", "params"))
                     if f.endswith(".prm"))
     quarter = "subsection Time\n set End time = 0.25\n set Initial step = 0.25\nend\n"
@@ -1105,6 +1108,36 @@ def scenarios(septa, work):
               # pairs of bending modes unstable (see stability_indicator).
               "column_buckling.prm": (
                   "negative_eigenvalues", lambda v, r: v == 4, ""),
+              # As stimulated_block.prm with force-velocity muscle and
+              # viscoelastic fat (and checkpoints, which restart_signal
+              # tests): the skin still rises, the muscle keeps its volume.
+              "restart_stimulated.prm": (
+                  "un_mean_skin",
+                  lambda v, r: v > 1e-4 and r[-1]["activation_muscle"] > 0.3 and
+                  abs(r[-1]["volume_muscle"] / 3.2e-5 - 1) < 1e-3,
+                  "subsection Time\n set End time = 1\nend\n"),
+              # Kelly refinement of Cook's membrane from 4 x 4 cells, two
+              # levels at most: the cells grow and the tip displacement
+              # comes within 0.02 mm of the code gallery's converged 14.33
+              # mm (its 4 x 4 cells give 14.22 mm, 8 x 8 give 14.30).
+              "adaptive_cook.prm": (
+                  "u_tip_y",
+                  lambda v, r: abs(v * 1e3 - 14.33) < 0.02 and r[-1]["cells"] > r[0]["cells"]
+                  and r[-1]["max_level"] == 2,
+                  ""),
+              # Skin-fat interface and Kelly refinement under the disc
+              # applicator after steps 2 (and 4): the cells grow, and the
+              # step after each refinement converges at the full step size
+              # (no cut-back): the pressure and dilatation move to the new
+              # cells as they were (re-projected from the displacement,
+              # the nearly incompressible fat starts the step far from
+              # equilibrium and the step is cut four times).
+              "adaptive_applicator.prm": (
+                  "u_skin centre_z",
+                  lambda v, r: v < -1e-5 and r[2]["cells"] == r[0]["cells"] and
+                  r[3]["cells"] > r[2]["cells"] and r[-1]["max_level"] == 1 and
+                  all(x["step_size"] == 0.125 for x in r[1:]),
+                  "subsection Time\n set End time = 0.5\nend\n"),
               "fat_relaxation.prm": (
                   "reaction_skin_z",
                   lambda v, r: 0.61 < v / [x for x in r if x["time"] >= 1][0]["reaction_skin_z"] < 0.95
@@ -1554,6 +1587,7 @@ def command_line(septa, work):
 
 def main():
     __import__("feature_tests")  # registers its tests
+    __import__("state_tests")  # registers its tests
     parser = argparse.ArgumentParser()
     parser.add_argument("name", choices=sorted(TESTS))
     parser.add_argument("--septa", required=True)

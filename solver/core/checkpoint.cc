@@ -5,6 +5,7 @@
 #include <deal.II/distributed/solution_transfer.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <iomanip>
@@ -41,6 +42,22 @@ namespace septa
       std::ifstream      in(file);
       std::ostringstream s;
       s << in.rdbuf();
+      return s.str();
+    }
+
+    /// FNV-1a hash of the model text: a short fingerprint for state.txt
+    /// (the full text is in model.txt).
+    std::string
+    fingerprint(const std::string &text)
+    {
+      std::uint64_t h = 1469598103934665603ull;
+      for (const unsigned char c : text)
+        {
+          h ^= c;
+          h *= 1099511628211ull;
+        }
+      std::ostringstream s;
+      s << std::hex << std::setw(16) << std::setfill('0') << h;
       return s.str();
     }
 
@@ -112,7 +129,8 @@ namespace septa
             << "\nhistory_time = " << points.history_time
             << "\noutput_counter = " << output.counter
             << "\nranks = " << Utilities::MPI::n_mpi_processes(d.comm)
-            << "\nparameters = " << run.filename << "\n";
+            << "\nparameters = " << run.filename
+            << "\nmodel = " << fingerprint(run.model) << "\n";
         }
         {
           std::ofstream m((tmp / "model.txt").string());

@@ -1,5 +1,8 @@
 #include <core/point_state.h>
 
+#include <deal.II/lac/full_matrix.h>
+#include <deal.II/lac/vector.h>
+
 namespace septa
 {
   namespace
@@ -126,6 +129,70 @@ namespace septa
   }
 
 
+  void
+  QuadratureState::embed(const double      *parent,
+                         const unsigned int child,
+                         double            *out) const
+  {
+    // Child coefficients: L2 projection onto the child's P_{k-1} basis of
+    // the parent's polynomial, which it represents exactly.
+    const unsigned int np = d.fe_pressure.n_dofs_per_cell();
+    FullMatrix<double> M(np, np), M_inv(np, np);
+    Vector<double>     b(np), c(np);
+    for (unsigned int q = 0; q < d.quadrature.size(); ++q)
+      {
+        const Point<3> x     = d.quadrature.point(q);
+        const Point<3> X     = child_offset(child) + 0.5 * Tensor<1, 3>(x);
+        double         value = 0;
+        for (unsigned int k = 0; k < np; ++k)
+          value += parent[k] * d.fe_pressure.shape_value(k, X);
+        for (unsigned int a = 0; a < np; ++a)
+          {
+            const double Na = d.pressure_basis[q][a] * d.quadrature.weight(q);
+            b(a) += Na * value;
+            for (unsigned int k = 0; k < np; ++k)
+              M(a, k) += Na * d.pressure_basis[q][k];
+          }
+      }
+    M_inv.invert(M);
+    M_inv.vmult(c, b);
+    std::copy(c.begin(), c.end(), out);
+  }
+
+
+  void
+  QuadratureState::restrict_to_parent(
+    const std::vector<std::vector<double>> &children,
+    const std::size_t                       offset,
+    double                                 *out) const
+  {
+    // L2 projection of the children's polynomials onto the parent's basis.
+    const unsigned int np = d.fe_pressure.n_dofs_per_cell();
+    FullMatrix<double> M(np, np), M_inv(np, np);
+    Vector<double>     b(np), c(np);
+    for (unsigned int child = 0; child < children.size(); ++child)
+      for (unsigned int q = 0; q < d.quadrature.size(); ++q)
+        {
+          const Point<3> x     = d.quadrature.point(q);
+          const Point<3> X     = child_offset(child) + 0.5 * Tensor<1, 3>(x);
+          double         value = 0;
+          for (unsigned int k = 0; k < np; ++k)
+            value += children[child][offset + k] * d.pressure_basis[q][k];
+          const double w = d.quadrature.weight(q) / children.size();
+          for (unsigned int a = 0; a < np; ++a)
+            {
+              const double Na = d.fe_pressure.shape_value(a, X) * w;
+              b(a) += Na * value;
+              for (unsigned int k = 0; k < np; ++k)
+                M(a, k) += Na * d.fe_pressure.shape_value(k, X);
+            }
+        }
+    M_inv.invert(M);
+    M_inv.vmult(c, b);
+    std::copy(c.begin(), c.end(), out);
+  }
+
+
   unsigned int
   QuadratureState::nearest(const Point<3> &x) const
   {
@@ -149,6 +216,11 @@ namespace septa
     const std::size_t np = value[0], nq = value[1];
     const std::size_t per_point = (value.size() - header - 2 * np) / nq;
     const std::size_t first     = header + 2 * np;
+    for (unsigned int c = 0; c < children.size(); ++c)
+      {
+        embed(&value[header], c, &children[c][header]);
+        embed(&value[header + np], c, &children[c][header + np]);
+      }
     for (unsigned int c = 0; c < children.size(); ++c)
       for (unsigned int q = 0; q < nq; ++q)
         {

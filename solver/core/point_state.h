@@ -45,7 +45,11 @@ namespace septa
    * which could leave the admissible set): a child's point takes the state
    * of the parent's point nearest to it, a coarsened parent's point that of
    * the nearest point of the child containing it.  A uniform state moves
-   * exactly.
+   * exactly.  The local fields J~, p~ of a child are its parent's
+   * polynomials (exactly), those of a coarsened parent the L2 projection
+   * of its children's: re-projecting J~ = Pi_h J on the children instead
+   * would change p~ by kappa times the change of the projection, pressures
+   * far from equilibrium when the tissue is nearly incompressible.
    */
   class QuadratureState
   {
@@ -104,6 +108,16 @@ namespace septa
     bool                  with_history = false;
     CellDataStorage<typename Triangulation<3>::cell_iterator, PointState>
       storage;
+    /// Local-field coefficients of isotropic child @p child from its
+    /// parent's (exact: the parent's polynomial restricted to the child).
+    void
+    embed(const double *parent, const unsigned int child, double *out) const;
+    /// Parent coefficients: L2 projection of the children's polynomials
+    /// (coefficients at @p offset of each child's vector).
+    void
+    restrict_to_parent(const std::vector<std::vector<double>> &children,
+                       const std::size_t                       offset,
+                       double                                 *out) const;
     /// Nearest point of @p points to @p x.
     unsigned int
     nearest(const Point<3> &x) const;

@@ -12,13 +12,11 @@ namespace septa
   Refinement::Refinement(Discretization      &d,
                          const RunParameters &run,
                          QuadratureState     &points,
-                         SolutionState       &x,
-                         const Constitutive  &constitutive)
+                         SolutionState       &x)
     : d(d)
     , run(run)
     , points(points)
     , x(x)
-    , constitutive(constitutive)
   {
   }
 
@@ -57,8 +55,8 @@ namespace septa
             for (const auto f : cell->face_indices())
               if (!cell->at_boundary(f))
                 {
-                  // A coarser neighbour is one cell; finer ones share its
-                  // material on this side of the face in the meshes we make.
+                  // (A neighbour refined further is one cell of a coarser
+                  // level here, with its children's layer.)
                   const auto n = cell->neighbor(f);
                   const auto a = cell->material_id(), b = n->material_id();
                   if (a != b && (chosen.count(a) || chosen.count(b)))
@@ -113,9 +111,6 @@ namespace septa
     CellData moved(tria.n_active_cells());
     cell_transfer.unpack(moved);
     points.unpack(moved, x.local);
-    // J~ = Pi_h J and p~ = Pi_h U'(J~) on the new cells: what a converged
-    // state satisfies.
-    constitutive.project_local_fields(x.ghosted, x.local);
     d.update_dirichlet(time, x.ghosted);
     return true;
   }

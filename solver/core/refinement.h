@@ -13,8 +13,7 @@ namespace septa
    * levels stay between the initial mesh and 'Max level'.  The
    * displacements (SolutionTransfer) and the quadrature-point histories
    * (CellDataTransfer, QuadratureState::refine/coarsen) move to the new
-   * mesh, which p4est repartitions so that ranks keep equal cell counts;
-   * the local fields J~, p~ are projected anew from the displacements.
+   * mesh, which p4est repartitions so that ranks keep equal cell counts.
    */
   class Refinement
   {
@@ -22,8 +21,7 @@ namespace septa
     Refinement(Discretization      &d,
                const RunParameters &run,
                QuadratureState     &points,
-               SolutionState       &x,
-               const Constitutive  &constitutive);
+               SolutionState       &x);
 
     /// Mark, refine and transfer (collective).  Returns false, and leaves
     /// everything unchanged, if no cell was marked.  On true the caller
@@ -36,6 +34,5 @@ namespace septa
     const RunParameters &run;
     QuadratureState     &points;
     SolutionState       &x;
-    const Constitutive  &constitutive;
   };
 } // namespace septa

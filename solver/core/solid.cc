@@ -66,7 +66,7 @@ namespace septa
     , stepper(run, comm)
     , output(discretization, run, timer)
     , checkpoint(discretization, run, points, x, output)
-    , refinement(discretization, run, points, x, constitutive)
+    , refinement(discretization, run, points, x)
   {
     for (auto &p : standard_postprocessors(discretization, run))
       output.add(std::move(p));

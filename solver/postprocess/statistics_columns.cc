@@ -36,7 +36,9 @@ namespace septa
 
     /// Reaction force on each named boundary and rigid layer: the sum of
     /// f_int - f_ext over its DoFs, the force the support exerts on the
-    /// body (N).
+    /// body (N).  The residual is the one condensed by the hanging-node
+    /// constraints: a hanging node's share belongs to its masters (without
+    /// it, a refined clamp misses the force on the nodes next to it).
     class ReactionColumns : public Postprocessor
     {
     public:
@@ -64,7 +66,7 @@ namespace septa
             for (const auto dof : dofs)
               if (d.locally_owned.is_element(dof))
                 force[d.owned_component[d.locally_owned.index_within_set(
-                  dof)]] += c.assembler.full_residual(dof);
+                  dof)]] += c.assembler.condensed_residual(dof);
             for (double &f : force)
               v.push_back(Utilities::MPI::sum(f, d.comm));
           }
