@@ -1436,7 +1436,8 @@ def expect_error(septa, work, name, prm_text, message, ranks=1, rc=1):
 @test
 def bad_inputs(septa, work):
     """Each bad input stops with exit code 1 and a message naming the file,
-    the parameter, the value and what is allowed; on 1 and 2 ranks."""
+    the parameter, the value and what is allowed; on 1 and 2 ranks.  (Bad
+    checkpoints to resume from: checkpoint_refusal.)"""
     base = open(os.path.join(HERE, "..", "params", "compression.prm")).read()
     muscle = base.replace("subsection muscle\n    set Model         = neo-Hookean\n"
                           "    set Shear modulus = 450",
@@ -1502,6 +1503,17 @@ def bad_inputs(septa, work):
         "unknown_surface": (base + "subsection Output\n set Surface statistics = skin, skn\nend\n",
                             "Output/Surface statistics = 'skn' is not allowed: expected a boundary "
                             "of the mesh: bone, lateral, skin, x+, x-, y+, y-"),
+        "unknown_interface_layer": (base + "subsection Adaptive refinement\n set Every n steps = 1\n"
+                                    " set Indicators = layer interfaces\n"
+                                    " set Interface layers = fat, septum\nend\n",
+                                    "Adaptive refinement/Interface layers = 'septum' is not allowed: "
+                                    "expected names of layers of the geometry (muscle, fat, skin)"),
+        "refinement_fractions": (base + "subsection Adaptive refinement\n set Refine fraction = 0.7\n"
+                                 " set Coarsen fraction = 0.5\nend\n",
+                                 "Adaptive refinement/Coarsen fraction = '0.5' is not allowed: "
+                                 "expected at most 1 - 'Refine fraction'"),
+        "unknown_indicator": (base + "subsection Adaptive refinement\n set Indicators = kelly, gradient\n"
+                              "end\n", "gradient"),
     }
     for name, (text, message) in cases.items():
         for ranks in (1, 2):
@@ -1526,6 +1538,10 @@ def bad_inputs(septa, work):
              "subsection Linear solver\n set Solver = direct\nend\n"
              "subsection Output\n set Directory = %s\nend\n" % os.path.join(work, "diverge"))
     expect_error(septa, work, "diverging_newton", text, "could not be solved", 1, rc=3)
+    # --resume without its folder: a command-line error (2) naming the option.
+    p = subprocess.run([septa, os.path.join(HERE, "cases", "uniaxial.prm"), "--resume"],
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=ENV)
+    assert p.returncode == 2 and "--resume needs a folder" in p.stdout, (p.returncode, p.stdout)
     stats = open(os.path.join(work, "diverge", "statistics.csv")).read()
     assert "# FAILED" in stats and "# completed" not in stats, "statistics.csv must say FAILED"
 

@@ -857,3 +857,63 @@ def checkpoint_refusal(septa, work):
         close("resumed: .pvd time (s)", t, r["time"], abs_=1e-12)
     print("  resumed from %s: %d rows, %d .pvd times" % (os.path.basename(previous),
                                                          len(resumed), len(entries)))
+
+
+# ------------------------------------------------------- restart_refined
+@test
+def restart_refined(septa, work):
+    """A checkpoint of a refined, repartitioned mesh resumes on another
+    number of ranks.  Cook's membrane from 4 x 4 cells with Kelly
+    refinement after steps 3 and 6 (as in adaptive_cook, Max level 2) and
+    a checkpoint after every 3rd step, i.e. after each refinement: run to
+    the end on 1 rank; then resume from its step-000006 checkpoint (two
+    refinements, hanging nodes) on 2 ranks: statistics.csv equals the
+    first run row by row (every column, cells and levels included: the
+    mesh came back as it was) to 1e-8 (MUMPS on 1 and 2 ranks, Newton to
+    1e-10: round-off and Newton's last increment, far below 1e-8; reactions
+    on unloaded faces compared to 1e-8 N).
+    'Every minutes': the relaxation of checkpoint_refusal with
+    'Every n steps = 0' and 'Every minutes = 1e-9' (always due) writes a
+    checkpoint after every step but the last, of which the last two stay;
+    with both off it writes none."""
+    adaptive = ("subsection Adaptive refinement\n set Every n steps = 3\n set Indicators = kelly\n"
+                " set Refine fraction = 0.2\n set Max level = 2\nend\n"
+                "subsection Checkpoint\n set Every n steps = 3\nend\n"
+                "subsection Newton\n set Residual tolerance = 1e-10\nend\n")
+    out, prm = prepare(work, "cook_checkpointed", cook_case(4, 0, adaptive))
+    expect_rc("uninterrupted", launch(septa, prm), 0)
+    stats = os.path.join(out, "statistics.csv")
+    reference = read_statistics(stats)
+    assert len(reference) == 9, len(reference)
+    cells = distinct(int(r["cells"]) for r in reference)
+    assert len(cells) == 3, "expected two refinements: cells %s" % cells
+    kept = checkpoints(os.path.join(out, "checkpoints"))
+    assert kept == ["step-000003", "step-000006"], kept
+    folder = os.path.join(out, "checkpoints", "step-000006")
+    check_checkpoint(folder, reference[:7], 1)
+    p = launch(septa, prm, 2, ["--resume", folder])
+    expect_rc("resumed on 2 ranks", p, 0)
+    resumed = read_statistics(stats)
+    assert len(resumed) == len(reference), (len(resumed), len(reference))
+    assert resumed[-1]["cells"] == reference[-1]["cells"] > reference[0]["cells"], \
+        (resumed[-1]["cells"], reference[-1]["cells"])
+    n = same_rows("Cook refined, resumed from step 6 on 2 ranks", reference, resumed, rel=1e-8)
+    print("  resumed on 2 ranks from a refined mesh (%d cells): %d values agree" %
+          (reference[6]["cells"], n))
+
+    for label, timing, expected in (("every 1e-9 minutes", " set Every minutes = 1e-9\n", True),
+                                    ("off", " set Every minutes = 0\n", False)):
+        out, prm = prepare(work, "minutes_" + label.split()[0],
+                           relaxation_case(extra="subsection Checkpoint\n set Every n steps = 0\n" +
+                                           timing + "end\n"))
+        expect_rc(label, launch(septa, prm), 0)
+        steps = len(read_statistics(os.path.join(out, "statistics.csv"))) - 1
+        directory = os.path.join(out, "checkpoints")
+        if expected:
+            kept = checkpoints(directory)
+            assert kept == ["step-%06d" % (steps - 2), "step-%06d" % (steps - 1)], (kept, steps)
+        else:
+            assert not os.path.isdir(directory) or not os.listdir(directory), \
+                os.listdir(directory)
+        print("  checkpoints %s: %s" % (label, "the last two of %d steps" % steps if expected
+                                         else "none"))

@@ -142,7 +142,7 @@ namespace septa
           rigid_dofs.add_indices(dofs);
         }
     for (auto &load : run.loads)
-      load->dofs_changed();
+      load->mesh_changed();
     setup_fibres();
   }
 

@@ -63,7 +63,7 @@ namespace septa
           const unsigned int ns     = run.viscoelasticity[l].state_size();
           const bool         fv     = run.materials[l]->uses_fibre_velocity();
           auto              &v      = packed[cell->active_cell_index()];
-          v            = {double(np), double(points.size()), double(ns), fv};
+          v = {double(np), double(points.size()), double(ns), fv ? 1.0 : 0.0};
           const auto k = cell->active_cell_index() * np;
           for (unsigned int a = 0; a < np; ++a)
             v.push_back(lf.J.empty() ? 0.0 : lf.J[k + a]);

@@ -144,6 +144,11 @@ namespace septa
     SolutionSnapshot snapshot(x);
     stepper.add_participant(snapshot);
     stepper.add_participant(constitutive);
+    for (auto &load : run_parameters.loads)
+      {
+        stepper.add_participant(*load);
+        newton.add_participant(*load);
+      }
     if (from.empty())
       {
         output.start();

@@ -47,7 +47,8 @@ namespace septa
       (void)time;
     }
 
-    /// The mesh was refined, coarsened or repartitioned.
+    /// The mesh was created, refined, coarsened or repartitioned and the
+    /// DoFs distributed anew: forget anything indexed by cells or DoFs.
     virtual void
     mesh_changed()
     {

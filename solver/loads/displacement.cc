@@ -120,8 +120,9 @@ namespace septa
         }
     }
 
+    /// The mesh or its DoFs changed: forget the support points.
     void
-    dofs_changed() override
+    mesh_changed() override
     {
       support_points.clear();
     }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <core/load_curve.h>
+#include <core/step_participant.h>
 
 #include <deal.II/base/parameter_handler.h>
 #include <deal.II/dofs/dof_handler.h>
@@ -31,8 +32,12 @@ namespace septa
    * displacements (Dirichlet), or contributes external forces f_ext(u) and
    * their derivative K_ext = d f_ext / du (surface and body loads).  The
    * residual is R = f_int - f_ext and the tangent K = K_int - K_ext.
+   * A load with state of its own (contact: which points touch, where they
+   * stick) keeps it through the StepParticipant hooks, which the solver
+   * calls for every load: begin_step, before and after each Newton solve,
+   * rollback on a cut-back, commit on a converged step.
    */
-  class Load
+  class Load : public StepParticipant
   {
   public:
     virtual ~Load() = default;
@@ -46,12 +51,6 @@ namespace septa
     initialize(const BoundaryNames &boundaries)
     {
       (void)boundaries;
-    }
-
-    /// The DoFs were (re)distributed: forget anything indexed by DoFs.
-    virtual void
-    dofs_changed()
-    {
     }
 
     /// Displacements this load prescribes at time @p t, dof -> value (m).
