@@ -171,6 +171,59 @@ def force_length(l):
     return 0.0
 
 
+def prony_confined_stress(t, mu, nu, lam, g, tau, t_r=1.0):
+    """P_zz of a split neo-Hookean block (mu, nu) with a Prony series (g_i,
+    tau_i) on its isochoric part, confined-compressed to @lam in one step
+    of @t_r and held: [tau_vol + tau_iso R(t)] / lam with tau_vol = kappa/2
+    (lam^2 - 1), tau_iso = mu lam^(-2/3) 2/3 (lam^2 - 1), R(t) = 1 - sum g_i
+    + sum g_i beta_i exp(-(t - t_r) / tau_i), beta_i = (1 - exp(-t_r/tau_i))
+    / (t_r/tau_i) (Simo 1987, S0 linear in time over the ramp step)."""
+    kappa = 2 * mu * (1 + nu) / (3 * (1 - 2 * nu))
+    R = 1 - sum(g) + sum(gi * (-math.expm1(-t_r / ti)) / (t_r / ti) * math.exp(-(t - t_r) / ti)
+                         for gi, ti in zip(g, tau))
+    tau_vol = kappa / 2 * (lam * lam - 1)
+    tau_iso = mu * lam ** (-2 / 3) * 2 / 3 * (lam * lam - 1)
+    return (tau_vol + tau_iso * R) / lam
+
+
+def hill_force_velocity(v):
+    """Hill's force-velocity factor of the active muscle model at fibre
+    velocity @v in maximum shortening velocities (shortening v < 0:
+    (1 + v) / (1 - v / 0.25); lengthening: 1.8 - 0.8 / (1 + 5 v / 0.8))."""
+    if v <= 0:
+        return max(0.0, (1 + v) / (1 - v / 0.25))
+    return 1.8 - 0.8 / (1 + v * 5 / 0.8)
+
+
+# The force-velocity protocol of the muscle tests (plate load curve): the
+# fibre stretched to 1.05 in 0.1 s, excited from 0.1 s, held to 0.3 s,
+# shortened to 0.95 at 0.5 s (v = -0.25 V_max with V_max = 2 optimal
+# lengths/s) and lengthened back to 1.05 at 0.7 s (v = +0.25).
+FORCE_VELOCITY_CURVE = "0:0, 0.1:1, 0.3:1, 0.5:-1, 0.7:1"
+
+
+def force_velocity_stress(t, c, b, A, a, sigma_max, act):
+    """Incompressible nominal stress along the fibre of Martins muscle (c,
+    b, A, a) in the force-velocity protocol at time @t with activation
+    @act: passive + sigma_max a f_L f_V; None where the protocol gives no
+    reference: before the excitation, and in the first step (0.05 s) after
+    the active stress jumps (0.1, 0.3, 0.5 s), whose fibre velocity has a
+    spurious part from the volume change O(sigma / kappa)."""
+    if t <= 0.1 + 1e-9 or min(abs(t - t0 - 0.05) for t0 in (0.1, 0.3, 0.5)) < 1e-9:
+        return None
+    if t <= 0.3 + 1e-9:
+        lam, v = 1.05, 0.0
+    elif t <= 0.5 + 1e-9:
+        lam, v = 1.05 - 0.5 * (t - 0.3), -0.25
+    else:
+        lam, v = 0.95 + 0.5 * (t - 0.5), 0.25
+    x = lam * lam + 2 / lam
+    passive = 2 * c * b * math.exp(b * (x - 3)) * (lam - lam ** -2)
+    if lam > 1:
+        passive += 2 * (2 * A * a * (lam * lam - 1) * math.exp(a * (lam * lam - 1) ** 2)) * lam
+    return passive + sigma_max * act * force_length(lam) * hill_force_velocity(v)
+
+
 def newton(f, df, x, tol=1e-14):
     for _ in range(100):
         dx = f(x) / df(x)

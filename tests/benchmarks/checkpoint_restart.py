@@ -7,9 +7,9 @@ a checkpoint after every step (seconds per checkpoint, its size on disk),
 then a resume from the step-2 checkpoint on each of --resume-ranks (seconds
 to load mesh, displacements and histories; the last row must equal the
 uninterrupted run's, printed as the largest relative difference), and a
-run with one 'layer interfaces' refinement after step 1 (seconds for
-marking, transfer of displacements and histories and repartitioning;
-cells before and after).
+run with one Kelly refinement of 10 % of the cells after step 1 (seconds
+for estimating, marking, transferring displacements and histories and
+repartitioning; cells before and after).
 
   python3 tests/benchmarks/checkpoint_restart.py [--sizes 1e4 1e5]
       [--ranks 2] [--resume-ranks 1 2 3] [--septa build/septa]
@@ -101,7 +101,7 @@ def main():
                 if scale > 1e-9:
                     diff = max(diff, abs(v - last[k]) / scale)
         refined = text + ("subsection Adaptive refinement\n set Every n steps = 1\n"
-                          " set Indicators = layer interfaces\n set Interface layers = skin\n"
+                          " set Indicators = kelly\n set Refine fraction = 0.1\n"
                           " set Max level = 1\nend\n"
                           "subsection Checkpoint\n set Every n steps = 0\nend\n"
                           "subsection Time\n set End time = 0.2\nend\n")
