@@ -829,6 +829,17 @@ def checkpoint_refusal(septa, work):
     print("  resumed from %s: %d rows, %d .pvd times" % (os.path.basename(previous),
                                                          len(resumed), len(entries)))
 
+    # A fresh run (no --resume) in the same folder overwrites the outputs:
+    # the earlier run's checkpoints go too, so that a later --resume cannot
+    # pick one whose statistics are no longer there.
+    with open(prm, "w") as f:
+        f.write(prm_with(None, relaxation_case(
+            extra="subsection Checkpoint\n set Every n steps = 0\nend\n"), out))
+    p = launch(septa, prm)
+    expect_rc("fresh run over old checkpoints", p, 0)
+    assert "Removed 2 checkpoint(s) of an earlier run" in p.stdout, p.stdout[-2000:]
+    assert os.listdir(directory) == [], os.listdir(directory)
+
 
 # ------------------------------------------------------- restart_refined
 @test

@@ -170,6 +170,26 @@ namespace septa
   }
 
 
+  unsigned int
+  Checkpoint::remove_stale() const
+  {
+    unsigned int removed = 0;
+    if (Utilities::MPI::this_mpi_process(d.comm) == 0)
+      {
+        std::error_code ec;
+        if (fs::is_directory(run.checkpoint.directory, ec))
+          for (const auto &e :
+               fs::directory_iterator(run.checkpoint.directory, ec))
+            if (e.path().filename().string().rfind("step-", 0) == 0)
+              {
+                fs::remove_all(e.path(), ec);
+                ++removed;
+              }
+      }
+    return Utilities::MPI::max(removed, d.comm);
+  }
+
+
   std::string
   Checkpoint::locate(const std::string &folder)
   {

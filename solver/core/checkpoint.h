@@ -36,6 +36,12 @@ namespace septa
     std::string
     save(const StepperState &state);
 
+    /// A run that starts afresh: remove the step-NNNNNN checkpoints of an
+    /// earlier run in the checkpoint folder (its output files are being
+    /// overwritten, so they no longer belong to them); returns how many.
+    unsigned int
+    remove_stale() const;
+
     /// The checkpoint @p folder names: itself if it is one, else the newest
     /// step-NNNNNN in it.  InputError (naming the folder) if there is none.
     static std::string

@@ -151,6 +151,9 @@ namespace septa
       }
     if (from.empty())
       {
+        if (const unsigned int n = checkpoint.remove_stale())
+          pcout << "Removed " << n << " checkpoint(s) of an earlier run from "
+                << run_parameters.checkpoint.directory << std::endl;
         output.start();
         x.solution = 0;
         x.ghosted  = x.solution;
