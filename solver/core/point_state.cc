@@ -29,6 +29,17 @@ namespace septa
     for (unsigned int l = 0; l < run.materials.size(); ++l)
       with_history = with_history || !run.viscoelasticity[l].empty() ||
                      run.materials[l]->uses_fibre_velocity();
+    // Mass matrix of the pressure basis on the reference cell: the matrix
+    // of every projection between a cell and its children below.
+    const unsigned int np = d.fe_pressure.n_dofs_per_cell();
+    FullMatrix<double> M(np, np);
+    for (unsigned int q = 0; q < d.quadrature.size(); ++q)
+      for (unsigned int a = 0; a < np; ++a)
+        for (unsigned int k = 0; k < np; ++k)
+          M(a, k) += d.pressure_basis[q][a] * d.pressure_basis[q][k] *
+                     d.quadrature.weight(q);
+    mass_inverse.reinit(np, np);
+    mass_inverse.invert(M);
   }
 
 
@@ -137,7 +148,6 @@ namespace septa
     // Child coefficients: L2 projection onto the child's P_{k-1} basis of
     // the parent's polynomial, which it represents exactly.
     const unsigned int np = d.fe_pressure.n_dofs_per_cell();
-    FullMatrix<double> M(np, np), M_inv(np, np);
     Vector<double>     b(np), c(np);
     for (unsigned int q = 0; q < d.quadrature.size(); ++q)
       {
@@ -147,15 +157,9 @@ namespace septa
         for (unsigned int k = 0; k < np; ++k)
           value += parent[k] * d.fe_pressure.shape_value(k, X);
         for (unsigned int a = 0; a < np; ++a)
-          {
-            const double Na = d.pressure_basis[q][a] * d.quadrature.weight(q);
-            b(a) += Na * value;
-            for (unsigned int k = 0; k < np; ++k)
-              M(a, k) += Na * d.pressure_basis[q][k];
-          }
+          b(a) += d.pressure_basis[q][a] * d.quadrature.weight(q) * value;
       }
-    M_inv.invert(M);
-    M_inv.vmult(c, b);
+    mass_inverse.vmult(c, b);
     std::copy(c.begin(), c.end(), out);
   }
 
@@ -166,9 +170,9 @@ namespace septa
     const std::size_t                       offset,
     double                                 *out) const
   {
-    // L2 projection of the children's polynomials onto the parent's basis.
+    // L2 projection of the children's polynomials onto the parent's basis
+    // (the children's quadrature points cover the parent's cell).
     const unsigned int np = d.fe_pressure.n_dofs_per_cell();
-    FullMatrix<double> M(np, np), M_inv(np, np);
     Vector<double>     b(np), c(np);
     for (unsigned int child = 0; child < children.size(); ++child)
       for (unsigned int q = 0; q < d.quadrature.size(); ++q)
@@ -180,15 +184,9 @@ namespace septa
             value += children[child][offset + k] * d.pressure_basis[q][k];
           const double w = d.quadrature.weight(q) / children.size();
           for (unsigned int a = 0; a < np; ++a)
-            {
-              const double Na = d.fe_pressure.shape_value(a, X) * w;
-              b(a) += Na * value;
-              for (unsigned int k = 0; k < np; ++k)
-                M(a, k) += Na * d.fe_pressure.shape_value(k, X);
-            }
+            b(a) += d.fe_pressure.shape_value(a, X) * w * value;
         }
-    M_inv.invert(M);
-    M_inv.vmult(c, b);
+    mass_inverse.vmult(c, b);
     std::copy(c.begin(), c.end(), out);
   }
 

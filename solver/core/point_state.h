@@ -4,6 +4,7 @@
 
 #include <deal.II/base/quadrature_point_data.h>
 #include <deal.II/base/symmetric_tensor.h>
+#include <deal.II/lac/full_matrix.h>
 
 #include <memory>
 #include <vector>
@@ -106,6 +107,8 @@ namespace septa
     const Discretization &d;
     const RunParameters  &run;
     bool                  with_history = false;
+    /// Inverse mass matrix of the pressure basis on the reference cell.
+    FullMatrix<double> mass_inverse;
     CellDataStorage<typename Triangulation<3>::cell_iterator, PointState>
       storage;
     /// Local-field coefficients of isotropic child @p child from its

@@ -22,7 +22,7 @@ namespace septa
 
 
   bool
-  Refinement::adapt(const double time)
+  Refinement::adapt()
   {
     const auto &r    = run.refinement;
     auto       &tria = d.triangulation;
@@ -111,7 +111,6 @@ namespace septa
     CellData moved(tria.n_active_cells());
     cell_transfer.unpack(moved);
     points.unpack(moved, x.local);
-    d.update_dirichlet(time, x.ghosted);
     return true;
   }
 } // namespace septa

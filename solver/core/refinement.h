@@ -25,9 +25,10 @@ namespace septa
 
     /// Mark, refine and transfer (collective).  Returns false, and leaves
     /// everything unchanged, if no cell was marked.  On true the caller
-    /// rebuilds whatever depends on DoFs (matrices, solvers, outputs).
+    /// rebuilds whatever depends on DoFs (constraints, matrices, solvers,
+    /// outputs).
     bool
-    adapt(const double time);
+    adapt();
 
   private:
     Discretization      &d;

@@ -188,7 +188,7 @@ namespace septa
       if (!last && ar.every > 0 && state.step % ar.every == 0)
         {
           TimerOutput::Scope scope(timer, "refinement");
-          if (refinement.adapt(t))
+          if (refinement.adapt())
             setup_system(t);
         }
       const double minutes =
