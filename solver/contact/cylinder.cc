@@ -47,6 +47,17 @@ namespace septa
       p.normal  = r > 0 ? d / r : Tensor<1, 3>({1.0, 0.0, 0.0});
       p.gap     = r - radius;
       p.closest = Point<3>(0.0, 0.0, s) + radius * p.normal;
+      if (r > 0)
+        {
+          // Along the straight part the normal does not turn with the axial
+          // coordinate; on the rounded ends it turns like a sphere's.
+          const Tensor<1, 3> axis({0.0, 0.0, 1.0});
+          p.normal_derivative = Tensor<2, 3>(unit_symmetric_tensor<3>()) -
+                                outer_product(p.normal, p.normal);
+          if (std::abs(y[2]) < 0.5 * length)
+            p.normal_derivative -= outer_product(axis, axis);
+          p.normal_derivative /= r;
+        }
       return p;
     }
 

@@ -133,14 +133,45 @@ namespace septa
   }
 
 
+  void
+  Obstacle::frame(const double t, Tensor<1, 3> (&b)[3]) const
+  {
+    const double a = rotation.value(t), c = std::cos(a), s = std::sin(a);
+    b[0] = c * e[0] + s * e[1];
+    b[1] = -s * e[0] + c * e[1];
+    b[2] = e[2];
+  }
+
+
+  Point<3>
+  Obstacle::to_body(const Point<3> &x, const double t) const
+  {
+    Tensor<1, 3> b[3];
+    frame(t, b);
+    const Tensor<1, 3> r = x - position(t);
+    return Point<3>(r * b[0], r * b[1], r * b[2]);
+  }
+
+
+  Point<3>
+  Obstacle::to_world(const Point<3> &y, const double t) const
+  {
+    Tensor<1, 3> b[3];
+    frame(t, b);
+    Point<3> x = position(t);
+    for (unsigned int k = 0; k < 3; ++k)
+      x += y[k] * b[k];
+    return x;
+  }
+
+
   ObstacleProjection
   Obstacle::project(const Point<3> &x, const double t) const
   {
-    // Body frame: the frame e turned by the angle about e[2].
-    const double       a = rotation.value(t), c = std::cos(a), s = std::sin(a);
-    const Tensor<1, 3> b[3] = {c * e[0] + s * e[1], -s * e[0] + c * e[1], e[2]};
-    const Point<3>     o    = position(t);
-    const Tensor<1, 3> r    = x - o;
+    Tensor<1, 3> b[3];
+    frame(t, b);
+    const Point<3>     o = position(t);
+    const Tensor<1, 3> r = x - o;
     const Point<3>     y(r * b[0], r * b[1], r * b[2]);
     const auto         local = project_in_body(y);
     ObstacleProjection out;
@@ -150,6 +181,9 @@ namespace septa
       {
         out.normal += local.normal[k] * b[k];
         out.closest += local.closest[k] * b[k];
+        for (unsigned int l = 0; l < 3; ++l)
+          out.normal_derivative +=
+            local.normal_derivative[k][l] * outer_product(b[k], b[l]);
       }
     return out;
   }

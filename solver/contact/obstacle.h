@@ -4,6 +4,7 @@
 
 #include <deal.II/base/parameter_handler.h>
 #include <deal.II/base/point.h>
+#include <deal.II/base/symmetric_tensor.h>
 #include <deal.II/base/tensor.h>
 
 #include <string>
@@ -20,6 +21,11 @@ namespace septa
     dealii::Tensor<1, 3> normal;
     /// Closest point of the surface.
     dealii::Point<3> closest;
+    /// Derivative of the normal with respect to the point, d normal / d x
+    /// (symmetric; zero on flat parts, (I - n (x) n) / rho on a sphere of
+    /// radius rho about the nearest centre): the curvature term of the
+    /// consistent contact tangent.
+    dealii::Tensor<2, 3> normal_derivative;
   };
 
   /**
@@ -56,6 +62,14 @@ namespace septa
     dealii::Point<3>
     position(const double t) const;
 
+    /// Coordinates in the body frame at time @p t of the world point @p x,
+    /// and back: a point fixed to the body (a friction anchor) keeps its
+    /// body coordinates while the body moves.
+    dealii::Point<3>
+    to_body(const dealii::Point<3> &x, const double t) const;
+    dealii::Point<3>
+    to_world(const dealii::Point<3> &y, const double t) const;
+
     /// Rotation about the axis at time @p t (rad).
     double
     angle(const double t) const
@@ -79,6 +93,10 @@ namespace septa
     project_in_body(const dealii::Point<3> &y) const = 0;
 
   private:
+    /// The body frame at time @p t (turned about the axis).
+    void
+    frame(const double t, dealii::Tensor<1, 3> (&b)[3]) const;
+
     dealii::Point<3> origin;
     /// Orthonormal body frame: e[2] is the axis.
     dealii::Tensor<1, 3> e[3];

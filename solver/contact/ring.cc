@@ -54,6 +54,17 @@ namespace septa
       p.normal  = r > 0 ? d / r : Tensor<1, 3>({0.0, 0.0, 1.0});
       p.gap     = r - minor;
       p.closest = c + minor * p.normal;
+      if (r > 0 && rho > 0)
+        {
+          // d n / d y = (I - n n)(I - d c / d y) / r, where the centre-line
+          // point turns with y: d c / d y = (R / rho) e_theta e_theta.
+          const Tensor<1, 3> e_theta({-y[1] / rho, y[0] / rho, 0.0});
+          p.normal_derivative =
+            (Tensor<2, 3>(unit_symmetric_tensor<3>()) -
+             outer_product(p.normal, p.normal) -
+             (radius / rho) * outer_product(e_theta, e_theta)) /
+            r;
+        }
       return p;
     }
 

@@ -36,6 +36,10 @@ namespace septa
       p.normal  = r > 0 ? Tensor<1, 3>(y) / r : Tensor<1, 3>({0.0, 0.0, 1.0});
       p.gap     = r - radius;
       p.closest = Point<3>(radius * p.normal);
+      if (r > 0)
+        p.normal_derivative = (Tensor<2, 3>(unit_symmetric_tensor<3>()) -
+                               outer_product(p.normal, p.normal)) /
+                              r;
       return p;
     }
 

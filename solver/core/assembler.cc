@@ -100,6 +100,7 @@ namespace septa
     for (unsigned int i = 0; i < n; ++i)
       comp[i] = d.fe.system_to_component_index(i).first;
     std::vector<Tensor<2, 3>>        face_grad_u(d.face_quadrature.size());
+    std::vector<Tensor<1, 3>>        face_u(d.face_quadrature.size());
     const FEValuesExtractors::Vector disp(0);
     CellState                        s;
     bool                             inverted = false;
@@ -201,11 +202,13 @@ namespace septa
               {
                 ffv.reinit(cell, f);
                 ffv[disp].get_function_gradients(u, face_grad_u);
+                ffv[disp].get_function_values(u, face_u);
                 K_ext = 0;
                 for (const auto &load : run.loads)
                   if (load->loaded_boundaries().count(
                         cell->face(f)->boundary_id()))
-                    load->assemble_face(time, ffv, face_grad_u, f_ext, K_ext);
+                    load->assemble_face(
+                      time, ffv, face_u, face_grad_u, f_ext, K_ext);
                 if (with_matrix)
                   K.add(-1.0, K_ext);
               }

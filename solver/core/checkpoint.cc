@@ -117,8 +117,27 @@ namespace septa
     cell_transfer.prepare_for_serialization(packed);
     d.triangulation.save((tmp / "mesh").string());
 
+    // State of the loads (contact): every rank's part, gathered.
+    std::vector<std::vector<double>> load_states;
+    for (const auto &load : run.loads)
+      {
+        std::vector<double> all;
+        for (const auto &part :
+             Utilities::MPI::gather(d.comm, load->pack_state(), 0))
+          all.insert(all.end(), part.begin(), part.end());
+        load_states.push_back(std::move(all));
+      }
+
     if (root)
       {
+        for (std::size_t k = 0; k < load_states.size(); ++k)
+          {
+            std::ofstream s(
+              (tmp / ("load-" + std::to_string(k) + ".bin")).string(),
+              std::ios::binary);
+            s.write(reinterpret_cast<const char *>(load_states[k].data()),
+                    load_states[k].size() * sizeof(double));
+          }
         {
           std::ofstream s((tmp / "state.txt").string());
           s << std::setprecision(17) << "format = " << checkpoint_format
@@ -273,6 +292,18 @@ namespace septa
     CellData packed(d.triangulation.n_active_cells());
     cell_transfer.deserialize(packed);
     points.unpack(packed, x.local);
+
+    for (std::size_t k = 0; k < run.loads.size(); ++k)
+      {
+        std::ifstream       in(folder + "/load-" + std::to_string(k) + ".bin",
+                         std::ios::binary | std::ios::ate);
+        std::vector<double> all(in ? std::size_t(in.tellg()) / sizeof(double)
+                                   : 0);
+        in.seekg(0);
+        in.read(reinterpret_cast<char *>(all.data()),
+                all.size() * sizeof(double));
+        run.loads[k]->unpack_state(all);
+      }
 
     auto keys           = read_keys(folder + "/state.txt");
     points.history_time = std::stod(keys.at("history_time"));

@@ -67,6 +67,7 @@ namespace septa
                        run.filename + ": Output/Surface statistics");
     for (auto &load : run.loads)
       {
+        load->attach(*this);
         load->initialize(boundaries);
         for (const auto id : load->loaded_boundaries())
           loaded_boundaries.insert(id);

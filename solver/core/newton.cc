@@ -58,6 +58,8 @@ namespace septa
       trial(d.locally_owned, d.comm),
       du_ghosted(d.locally_owned, d.locally_relevant, d.comm);
     LocalFields delta, trial_fields;
+    // Iterations are counted from the last multiplier update.
+    unsigned int first = 0;
     for (unsigned int it = 0;; ++it)
       {
         // Dirichlet dofs still away from their targets?
@@ -80,15 +82,32 @@ namespace septa
         if (dirichlet_done && local_converged() &&
             residual <= nt.residual_tolerance * assembler.f_int_norm +
                           nt.absolute_tolerance)
-          return true;
+          {
+            // Converged at fixed multipliers; done unless a participant
+            // (augmented-Lagrangian contact) updates them.  Every one is
+            // asked: the updates are collective.
+            bool again = false;
+            for (auto *p : participants)
+              again = p->update_multipliers() || again;
+            if (!again)
+              return true;
+            ++stats.multiplier_updates;
+            first = it;
+            if (!assembler.assemble(ghosted, local_fields, time, false))
+              return false;
+            residual = free_norm();
+            if (run.newton.verbose)
+              pcout << "    Newton: multipliers updated, |R| = " << residual
+                    << std::endl;
+          }
         if (interrupt && interrupt())
           {
             pcout << "    Newton: step abandoned on a signal" << std::endl;
             return false;
           }
-        if (it == nt.max_iterations)
+        if (it - first == nt.max_iterations)
           {
-            pcout << "    Newton: no convergence in " << it
+            pcout << "    Newton: no convergence in " << it - first
                   << " iterations, |R| = " << residual << std::endl;
             return false;
           }

@@ -22,13 +22,17 @@ namespace septa
     /// counted).
     unsigned int indefinite_solves    = 0;
     int          negative_eigenvalues = -1;
+    /// Multiplier updates (augmented-Lagrangian contact).
+    unsigned int multiplier_updates = 0;
   };
 
   /**
    * Newton's method with a backtracking line search for one load step.
    * Converged when the Dirichlet DoFs sit on their targets, the local
    * equations of the mixed cells hold to round-off and the residual
-   * condensed by the hanging-node constraints is small on the free DoFs.
+   * condensed by the hanging-node constraints is small on the free DoFs,
+   * and no participant updates its multipliers (augmented-Lagrangian
+   * contact: the solve then goes on with the new multipliers).
    * Participants hear before and after every linear solve.
    */
   class Newton

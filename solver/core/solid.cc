@@ -1,3 +1,4 @@
+#include <contact/rigid_contact.h>
 #include <core/input_error.h>
 #include <core/signals.h>
 #include <core/solid.h>
@@ -70,6 +71,12 @@ namespace septa
   {
     for (auto &p : standard_postprocessors(discretization, run))
       output.add(std::move(p));
+    std::vector<const RigidContact *> contacts;
+    for (const auto &load : run.loads)
+      if (const auto *c = dynamic_cast<const RigidContact *>(load.get()))
+        contacts.push_back(c);
+    if (!contacts.empty())
+      output.add(make_contact_output(discretization, contacts));
   }
 
 

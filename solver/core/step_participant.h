@@ -33,6 +33,15 @@ namespace septa
       (void)iteration;
     }
 
+    /// Newton converged at fixed multipliers: update them (augmented
+    /// Lagrangian) and return true if another Newton solve is needed.
+    /// Collective: every rank returns the same.
+    virtual bool
+    update_multipliers()
+    {
+      return false;
+    }
+
     /// The attempt failed (or was rejected): go back to the state of the
     /// last converged step.
     virtual void

@@ -10,12 +10,15 @@
 #include <deal.II/lac/vector.h>
 
 #include <map>
+#include <memory>
 #include <set>
 #include <string>
 #include <vector>
 
 namespace septa
 {
+  class Discretization;
+
   using BoundaryNames =
     std::map<std::string, std::set<dealii::types::boundary_id>>;
 
@@ -53,6 +56,15 @@ namespace septa
       (void)boundaries;
     }
 
+    /// The discretization the load acts on (its communicator, mesh,
+    /// materials), for loads that keep state by cell or face; called
+    /// before initialize().
+    virtual void
+    attach(const Discretization &d)
+    {
+      (void)d;
+    }
+
     /// Displacements this load prescribes at time @p t, dof -> value (m).
     virtual void
     prescribed_displacements(
@@ -73,17 +85,21 @@ namespace septa
     }
 
     /**
-     * External force on one boundary face and its tangent.  @p grad_u holds
-     * Grad u at the face quadrature points.
+     * External force on one boundary face and its tangent.  @p u and
+     * @p grad_u hold u and Grad u at the face quadrature points.  Loads with
+     * state (contact) record here what the state at this displacement
+     * would be; the hooks of StepParticipant decide what is kept.
      */
     virtual void
     assemble_face(const double                             t,
                   const dealii::FEFaceValues<3>           &fe_face_values,
+                  const std::vector<dealii::Tensor<1, 3>> &u,
                   const std::vector<dealii::Tensor<2, 3>> &grad_u,
                   dealii::Vector<double>                  &f_ext,
-                  dealii::FullMatrix<double>              &K_ext) const
+                  dealii::FullMatrix<double>              &K_ext)
     {
-      (void)t, (void)fe_face_values, (void)grad_u, (void)f_ext, (void)K_ext;
+      (void)t, (void)fe_face_values, (void)u, (void)grad_u, (void)f_ext,
+        (void)K_ext;
     }
 
     /// True if assemble_cell() adds a body force.
@@ -109,6 +125,22 @@ namespace septa
     nonsymmetric_tangent() const
     {
       return false;
+    }
+
+    /// The committed state of this rank as numbers (empty for loads
+    /// without state), for checkpoints ...
+    virtual std::vector<double>
+    pack_state() const
+    {
+      return {};
+    }
+
+    /// ... and back, from the concatenation of every rank's pack_state()
+    /// (on any number of ranks and any mesh with the same boundary).
+    virtual void
+    unpack_state(const std::vector<double> &all)
+    {
+      (void)all;
     }
   };
 } // namespace septa

@@ -76,11 +76,12 @@ namespace septa
     }
 
     void
-    assemble_face(const double                     t,
-                  const FEFaceValues<3>           &fv,
+    assemble_face(const double           t,
+                  const FEFaceValues<3> &fv,
+                  const std::vector<Tensor<1, 3>> &,
                   const std::vector<Tensor<2, 3>> &grad_u,
                   Vector<double>                  &f_ext,
-                  FullMatrix<double>              &K_ext) const override
+                  FullMatrix<double>              &K_ext) override
     {
       const double                     p = pressure * curve.value(t);
       const FEValuesExtractors::Vector u(0);

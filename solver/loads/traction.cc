@@ -63,9 +63,10 @@ namespace septa
     void
     assemble_face(const double           t,
                   const FEFaceValues<3> &fv,
+                  const std::vector<Tensor<1, 3>> &,
                   const std::vector<Tensor<2, 3>> &,
                   Vector<double> &f_ext,
-                  FullMatrix<double> &) const override
+                  FullMatrix<double> &) override
     {
       const Tensor<1, 3>               tv = curve.value(t) * traction;
       const FEValuesExtractors::Vector u(0);

@@ -3,7 +3,10 @@
 // world frame (sphere: |x - c| - R; capsule: distance to the axis segment
 // minus R; torus: sqrt((rho - R)^2 + z^2) - r; plane: (x - p) . n), for
 // tilted axes, moved and turned bodies; and consistency: x = closest + gap
-// normal, |normal| = 1, the closest point has gap 0.
+// normal, |normal| = 1, the closest point has gap 0; the normal's derivative
+// (the curvature term of the contact tangent) against central differences.
+// Plate: distance to the rectangle |xi| <= a, |eta| <= b of the plane, with
+// rounded edges of radius r beyond it.
 #include <contact/obstacle.h>
 #include <core/input_error.h>
 #include <core/registry.h>
@@ -77,6 +80,16 @@ main()
     make("cylinder", with({{"Radius", "0.015"}, {"Length", "0.05"}}));
   const auto ring =
     make("ring", with({{"Radius", "0.015"}, {"Minor radius", "0.003"}}));
+  const double a = 0.02, b = 0.01, rim = 0.004;
+  const auto   plate =
+    make("plane",
+         with({{"Half widths", "0.02, 0.01"}, {"Edge radius", "0.004"}}));
+  // The plate's body frame: e0 is x made normal to the axis (the axis is
+  // not near x), turned about the axis by the rotation 4 t / 3 (t <= 3).
+  Tensor<1, 3> e0({1.0, 0.0, 0.0});
+  e0 -= (e0 * axis) * axis;
+  e0 /= e0.norm();
+  const Tensor<1, 3> e1 = cross_product_3d(axis, e0);
 
   // World-frame closed forms of the signed distance at time t.
   const auto closed_form =
@@ -90,6 +103,17 @@ main()
         return d.norm() - R;
       if (shape == "cylinder")
         return (d - std::clamp(z, -L / 2, L / 2) * axis).norm() - R;
+      if (shape == "plate")
+        {
+          const double angle = 4.0 / 3.0 * std::min(t, 3.0);
+          const double xi  = d * (std::cos(angle) * e0 + std::sin(angle) * e1);
+          const double eta = d * (-std::sin(angle) * e0 + std::cos(angle) * e1);
+          if (std::abs(xi) <= a && std::abs(eta) <= b)
+            return z;
+          const double dx = std::max(std::abs(xi) - a, 0.0),
+                       dy = std::max(std::abs(eta) - b, 0.0);
+          return std::sqrt(dx * dx + dy * dy + (z + rim) * (z + rim)) - rim;
+        }
       const double rho = (d - z * axis).norm();
       return std::hypot(rho - R, z) - r;
     };
@@ -100,10 +124,12 @@ main()
     {"plane", plane.get()},
     {"sphere", sphere.get()},
     {"cylinder", cylinder.get()},
-    {"ring", ring.get()}};
+    {"ring", ring.get()},
+    {"plate", plate.get()}};
   for (const auto &[name, o] : shapes)
     {
-      Worst gap_error, reconstruction, unit_normal, on_surface, normal_gradient;
+      Worst gap_error, reconstruction, unit_normal, on_surface, normal_gradient,
+        curvature;
       unsigned int inside = 0;
       for (unsigned int k = 0; k < 2000; ++k)
         {
@@ -131,6 +157,24 @@ main()
             }
           if (std::abs(p.gap) > 1e-3)
             normal_gradient.add((g - p.normal).norm());
+          // d normal / d x against central differences of the normal (the
+          // contact tangent's curvature term), relative to 1 + |dn/dx|,
+          // away from the centre lines (|dn/dx| ~ 1 / distance > 500 / m)
+          // where the differences' truncation error h^2 / rho^3 grows.
+          Tensor<2, 3> dn;
+          for (unsigned int d = 0; d < 3; ++d)
+            {
+              Point<3> xa = x, xb = x;
+              xa[d] += h;
+              xb[d] -= h;
+              const Tensor<1, 3> diff =
+                (o->project(xa, t).normal - o->project(xb, t).normal) / (2 * h);
+              for (unsigned int i = 0; i < 3; ++i)
+                dn[i][d] = diff[i];
+            }
+          if (p.normal_derivative.norm() < 500)
+            curvature.add((dn - p.normal_derivative).norm() /
+                          (1 + p.normal_derivative.norm()));
         }
       expect(within(gap_error.value, 1e-14),
              name + ": gap = closed-form signed distance, worst " +
@@ -146,6 +190,9 @@ main()
       expect(within(normal_gradient.value, 1e-6),
              name + ": normal = gradient of the distance, worst " +
                num(normal_gradient.value));
+      expect(within(curvature.value, 1e-6),
+             name + ": d normal / dx = central differences, worst " +
+               num(curvature.value) + " (relative)");
       expect(inside > 0 && inside < 2000,
              name + ": points on both sides (" + std::to_string(inside) +
                " of 2000 inside)");

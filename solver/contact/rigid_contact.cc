@@ -1,0 +1,499 @@
+#include <contact/rigid_contact.h>
+#include <core/discretization.h>
+#include <core/input_error.h>
+#include <core/registry.h>
+
+#include <deal.II/base/mpi.h>
+#include <deal.II/fe/fe_values.h>
+
+#include <algorithm>
+#include <cmath>
+#include <unordered_map>
+
+namespace septa
+{
+  using namespace dealii;
+
+  namespace
+  {
+    constexpr unsigned int packed_size = 8; // X, lambda, anchored, anchor
+
+    bool
+    worth_keeping(const ContactPointState &s)
+    {
+      return s.lambda > 0 || s.anchored;
+    }
+  } // namespace
+
+
+  void
+  RigidContact::declare_parameters(ParameterHandler &prm)
+  {
+    prm.declare_entry("Boundary",
+                      "skin",
+                      Patterns::Anything(),
+                      "Name of the boundary the obstacle may touch.");
+    prm.declare_entry("Obstacle",
+                      "sphere",
+                      Patterns::Selection(Registry<Obstacle>::names()),
+                      Registry<Obstacle>::documentation("obstacle shape") +
+                        "\nIts size and motion go in the subsection of that "
+                        "name.");
+    prm.declare_entry("Enforcement",
+                      "augmented Lagrangian",
+                      Patterns::Selection("augmented Lagrangian|penalty"),
+                      "augmented Lagrangian: multiplier updates between "
+                      "Newton solves until every point penetrates less than "
+                      "'Penetration tolerance'; penalty: one solve, "
+                      "penetration p / eps_N.");
+    // eps_N = factor mu / h makes the penalty spring of a face point about
+    // as stiff as the tissue under it for factor ~ 1 (an element's
+    // stiffness scales with mu h, a point's penalty with eps_N h^2): 10
+    // keeps the penalty-only penetration near p / (10 mu) h, a few per cent
+    // of the cell at the strains of tissue contact, so that the augmented
+    // Lagrangian needs few updates, while the tangent stays as well
+    // conditioned as the tissue's (a factor of 1e3 and more would slow the
+    // Krylov solver and make the active set chatter).
+    prm.declare_entry("Penalty factor",
+                      "10",
+                      Patterns::Double(0.0),
+                      "eps_N = factor * mu / h (Pa/m), mu the initial shear "
+                      "modulus of the touched cell's layer, h its smallest "
+                      "vertex distance.");
+    prm.declare_entry("Tangential penalty factor",
+                      "1",
+                      Patterns::Double(0.0),
+                      "eps_T / eps_N: stiffness of sticking (the elastic "
+                      "slip before sliding is mu_f p / eps_T).");
+    // 1 % of the cell: the error of the penetration is then well below the
+    // discretisation error of the displacement near the contact (a few
+    // per cent of h for quadratic elements).
+    prm.declare_entry("Penetration tolerance",
+                      "0.01",
+                      Patterns::Double(0.0),
+                      "Largest penetration the augmented Lagrangian "
+                      "accepts, relative to the local cell size h.");
+    prm.declare_entry("Friction coefficient",
+                      "0",
+                      Patterns::Double(0.0),
+                      "Coulomb friction coefficient mu_f (0: frictionless).");
+    // A settled contact changes the active set in the first iterations of
+    // a step only; changes in more than 10 iterations mean points jump in
+    // and out (chatter): a smaller step converges where this one cannot.
+    prm.declare_entry("Maximum active-set changes",
+                      "10",
+                      Patterns::Integer(1),
+                      "Newton iterations of one step in which the set of "
+                      "touching points may change; more cut the step back.");
+    prm.declare_entry("Maximum multiplier updates",
+                      "25",
+                      Patterns::Integer(1),
+                      "Augmented-Lagrangian updates in one step; more cut "
+                      "the step back.");
+    Registry<Obstacle>::declare_all(prm);
+  }
+
+
+  void
+  RigidContact::parse_parameters(ParameterHandler  &prm,
+                                 const std::string &where)
+  {
+    this->where        = where;
+    name               = where.substr(where.rfind('/') + 1);
+    boundary           = prm.get("Boundary");
+    augmented          = prm.get("Enforcement") == "augmented Lagrangian";
+    penalty_factor     = prm.get_double("Penalty factor");
+    tangential_factor  = prm.get_double("Tangential penalty factor");
+    relative_tolerance = prm.get_double("Penetration tolerance");
+    friction           = prm.get_double("Friction coefficient");
+    max_changes        = prm.get_integer("Maximum active-set changes");
+    max_updates        = prm.get_integer("Maximum multiplier updates");
+    require_input(penalty_factor > 0,
+                  where + "/Penalty factor",
+                  prm.get("Penalty factor"),
+                  "a positive factor");
+    require_input(tangential_factor > 0 || friction == 0,
+                  where + "/Tangential penalty factor",
+                  prm.get("Tangential penalty factor"),
+                  "a positive factor (with friction)");
+    require_input(relative_tolerance > 0 || !augmented,
+                  where + "/Penetration tolerance",
+                  prm.get("Penetration tolerance"),
+                  "a positive fraction of the cell size");
+    const std::string shape = prm.get("Obstacle");
+    obstacle = Registry<Obstacle>::create(shape, where + "/Obstacle");
+    prm.enter_subsection(shape);
+    obstacle->parse_parameters(prm, where + "/" + shape);
+    prm.leave_subsection();
+  }
+
+
+  void
+  RigidContact::attach(const Discretization &d)
+  {
+    this->d = &d;
+  }
+
+
+  void
+  RigidContact::initialize(const BoundaryNames &boundaries)
+  {
+    ids = resolve_boundary(boundaries, boundary, where + "/Boundary");
+  }
+
+
+  void
+  RigidContact::assemble_face(const double                     t,
+                              const FEFaceValues<3>           &fv,
+                              const std::vector<Tensor<1, 3>> &u,
+                              const std::vector<Tensor<2, 3>> &grad_u,
+                              Vector<double>                  &f_ext,
+                              FullMatrix<double>              &K_ext)
+  {
+    const auto         cell = fv.get_cell();
+    const unsigned int key  = fv.get_face_index();
+    const unsigned int nq   = fv.n_quadrature_points;
+    const unsigned int n    = fv.dofs_per_cell;
+    auto              &out  = trial[key];
+    out.assign(nq, ContactPointTrial());
+    const auto  found = step.find(key);
+    const auto *state = found == step.end() ? nullptr : &found->second;
+
+    const double h   = cell->minimum_vertex_distance();
+    const double eps = penalty_factor *
+                       d->run.materials[cell->material_id()]->shear_modulus() /
+                       h;
+    const double eps_t = tangential_factor * eps;
+    const auto   I     = unit_symmetric_tensor<3>();
+    const auto  &fe    = fv.get_fe();
+
+    for (unsigned int q = 0; q < nq; ++q)
+      {
+        ContactPointTrial &r = out[q];
+        const Point<3>     X = fv.quadrature_point(q);
+        r.next.X             = X;
+        r.area               = fv.JxW(q);
+        r.tolerance          = relative_tolerance * h;
+        const Tensor<2, 3> F = I + grad_u[q];
+        r.area_current       = determinant(F) *
+                         (transpose(invert(F)) * fv.normal_vector(q)).norm() *
+                         r.area;
+        const Point<3> y      = X + u[q];
+        const auto     proj   = obstacle->project(y, t);
+        const double   lambda = state ? (*state)[q].lambda : 0.0;
+        r.gap                 = proj.gap;
+        const double p        = lambda - eps * proj.gap;
+        if (p <= 0)
+          continue; // apart: no traction, no state
+        r.active           = true;
+        r.pressure         = p;
+        r.pressure_current = p * r.area / r.area_current;
+        r.next.lambda      = augmented ? p : 0.0;
+
+        // Normal traction p n and its derivative by x:
+        // d(p n) = n (x) dp + p dn, dp = -eps_N n . dx.
+        const Tensor<1, 3> &normal   = proj.normal;
+        Tensor<1, 3>        traction = p * normal;
+        Tensor<2, 3>        D =
+          -eps * outer_product(normal, normal) + p * proj.normal_derivative;
+        if (friction > 0)
+          {
+            const bool     anchored = state && (*state)[q].anchored;
+            const Point<3> a        = anchored
+                                        ? obstacle->to_world((*state)[q].anchor, t)
+                                        : proj.closest;
+            // Tangential part v = P_T (x - a) and its derivative
+            // dv/dx = I - n n - (n . r) dn/dx - n (x) (dn/dx r).
+            const Tensor<1, 3>  rel = y - a;
+            const Tensor<1, 3>  v   = rel - (normal * rel) * normal;
+            const Tensor<2, 3> &W   = proj.normal_derivative;
+            const Tensor<2, 3>  dv =
+              Tensor<2, 3>(I) - outer_product(normal, normal) -
+              (normal * rel) * W - outer_product(normal, W * rel);
+            const double v_norm = v.norm();
+            if (eps_t * v_norm <= friction * p)
+              {
+                traction -= eps_t * v;
+                D -= eps_t * dv;
+                r.next.anchor = obstacle->to_body(a, t);
+              }
+            else
+              {
+                // Return onto the cone: t_T = -mu_f p m, m = v / |v|;
+                // d t_T = -mu_f (m (x) dp + p (I - m m) dv / |v|).
+                const Tensor<1, 3> m = v / v_norm;
+                traction -= friction * p * m;
+                D -=
+                  friction *
+                  (-eps * outer_product(m, normal) +
+                   p / v_norm * ((Tensor<2, 3>(I) - outer_product(m, m)) * dv));
+                r.slip = true;
+                r.next.anchor =
+                  obstacle->to_body(proj.closest - (friction * p / eps_t) * m,
+                                    t);
+              }
+            r.next.anchored = true;
+            r.shear_current = (traction - (traction * normal) * normal) *
+                              r.area / r.area_current;
+          }
+        r.traction = traction;
+
+        const double JxW = r.area;
+        for (unsigned int i = 0; i < n; ++i)
+          {
+            const unsigned int ci    = fe.system_to_component_index(i).first;
+            const double       phi_i = fv.shape_value(i, q) * JxW;
+            if (phi_i == 0)
+              continue;
+            f_ext(i) += phi_i * traction[ci];
+            for (unsigned int j = 0; j < n; ++j)
+              K_ext(i, j) += phi_i *
+                             D[ci][fe.system_to_component_index(j).first] *
+                             fv.shape_value(j, q);
+          }
+      }
+  }
+
+
+  void
+  RigidContact::begin_step(const double)
+  {
+    step = committed;
+    trial.clear();
+    last_active.clear();
+    changing     = 0;
+    step_updates = 0;
+  }
+
+
+  void
+  RigidContact::before_solve(const unsigned int iteration)
+  {
+    // Points whose active flag changed since the last linear solve.
+    unsigned int changes = 0;
+    for (const auto &[key, points] : trial)
+      {
+        auto &flags = last_active[key];
+        if (flags.size() != points.size())
+          flags.assign(points.size(), false);
+        for (unsigned int q = 0; q < points.size(); ++q)
+          if (flags[q] != points[q].active)
+            {
+              ++changes;
+              flags[q] = points[q].active;
+            }
+      }
+    changes = Utilities::MPI::sum(changes, d->comm);
+    // The first solve of a step meets the new load: its changes are no
+    // chatter.
+    if (iteration > 0 && changes > 0 && ++changing > max_changes)
+      throw SolveError("contact '" + name +
+                       "': the set of touching points "
+                       "changed in more than " +
+                       std::to_string(max_changes) +
+                       " Newton iterations of this step (" + where +
+                       "/Maximum active-set changes)");
+  }
+
+
+  bool
+  RigidContact::update_multipliers()
+  {
+    if (!augmented)
+      return false;
+    // Penetration, or a gap where lambda still presses (after unloading),
+    // over the tolerance.
+    double worst = 0;
+    for (const auto &[key, points] : trial)
+      for (const auto &r : points)
+        if (r.active)
+          worst = std::max(worst, std::abs(r.gap) / r.tolerance);
+    worst = Utilities::MPI::max(worst, d->comm);
+    if (worst <= 1)
+      return false;
+    if (++step_updates > max_updates)
+      throw SolveError("contact '" + name + "': penetration still " +
+                       std::to_string(worst) + " times the tolerance after " +
+                       std::to_string(max_updates) + " multiplier updates (" +
+                       where + "/Maximum multiplier updates)");
+    // Uzawa: lambda <- <lambda - eps_N g>_+, the pressure just found.
+    for (const auto &[key, points] : trial)
+      {
+        auto &s = step[key];
+        s.resize(points.size());
+        for (unsigned int q = 0; q < points.size(); ++q)
+          s[q].lambda = points[q].pressure;
+      }
+    return true;
+  }
+
+
+  void
+  RigidContact::rollback()
+  {
+    step = committed;
+    trial.clear();
+  }
+
+
+  void
+  RigidContact::commit(const double)
+  {
+    committed.clear();
+    for (const auto &[key, points] : trial)
+      {
+        bool keep = false;
+        for (const auto &r : points)
+          keep = keep || worth_keeping(r.next);
+        if (!keep)
+          continue;
+        auto &s = committed[key];
+        for (const auto &r : points)
+          s.push_back(r.next);
+      }
+    step               = committed;
+    changed_iterations = changing;
+    updates            = step_updates;
+  }
+
+
+  std::vector<double>
+  RigidContact::pack_state() const
+  {
+    std::vector<double> v;
+    for (const auto &[key, points] : committed)
+      for (const auto &s : points)
+        if (worth_keeping(s))
+          v.insert(v.end(),
+                   {s.X[0],
+                    s.X[1],
+                    s.X[2],
+                    s.lambda,
+                    s.anchored ? 1.0 : 0.0,
+                    s.anchor[0],
+                    s.anchor[1],
+                    s.anchor[2]});
+    return v;
+  }
+
+
+  void
+  RigidContact::unpack_state(const std::vector<double> &all)
+  {
+    committed.clear();
+    step.clear();
+    trial.clear();
+    last_active.clear();
+    const std::size_t m = all.size() / packed_size;
+    if (m == 0)
+      return;
+    // Each face point of the current mesh takes the state of the nearest
+    // stored point within its face's size (the same point on the same
+    // mesh, the nearest old point after refinement), found in a bucket
+    // grid of that size.
+    FEFaceValues<3> fv(d->mapping,
+                       d->fe,
+                       d->face_quadrature,
+                       update_quadrature_points);
+    double          size = 0;
+    for (const auto &cell : d->dof_handler.active_cell_iterators())
+      if (cell->is_locally_owned() && cell->at_boundary())
+        for (const auto f : cell->face_indices())
+          if (cell->face(f)->at_boundary() &&
+              ids.count(cell->face(f)->boundary_id()))
+            size = std::max(size, cell->face(f)->diameter());
+    if (size == 0)
+      return;
+    const auto bucket = [&](const Point<3> &x) {
+      return std::array<long, 3>{{std::lround(std::floor(x[0] / size)),
+                                  std::lround(std::floor(x[1] / size)),
+                                  std::lround(std::floor(x[2] / size))}};
+    };
+    struct Hash
+    {
+      std::size_t
+      operator()(const std::array<long, 3> &b) const
+      {
+        return std::hash<long>()(b[0] * 73856093L ^ b[1] * 19349663L ^
+                                 b[2] * 83492791L);
+      }
+    };
+    std::unordered_map<std::array<long, 3>, std::vector<std::size_t>, Hash>
+      grid;
+    for (std::size_t k = 0; k < m; ++k)
+      grid[bucket(Point<3>(all[k * packed_size],
+                           all[k * packed_size + 1],
+                           all[k * packed_size + 2]))]
+        .push_back(k);
+    for (const auto &cell : d->dof_handler.active_cell_iterators())
+      if (cell->is_locally_owned() && cell->at_boundary())
+        for (const auto f : cell->face_indices())
+          if (cell->face(f)->at_boundary() &&
+              ids.count(cell->face(f)->boundary_id()))
+            {
+              fv.reinit(cell, f);
+              const double                   reach = cell->face(f)->diameter();
+              std::vector<ContactPointState> states(fv.n_quadrature_points);
+              bool                           any = false;
+              for (unsigned int q = 0; q < fv.n_quadrature_points; ++q)
+                {
+                  const Point<3> X = fv.quadrature_point(q);
+                  states[q].X      = X;
+                  const auto  b    = bucket(X);
+                  double      best = reach;
+                  std::size_t from = m;
+                  for (long i = -1; i <= 1; ++i)
+                    for (long j = -1; j <= 1; ++j)
+                      for (long l = -1; l <= 1; ++l)
+                        {
+                          const auto it =
+                            grid.find({{b[0] + i, b[1] + j, b[2] + l}});
+                          if (it == grid.end())
+                            continue;
+                          for (const auto k : it->second)
+                            {
+                              const double dist =
+                                X.distance(Point<3>(all[k * packed_size],
+                                                    all[k * packed_size + 1],
+                                                    all[k * packed_size + 2]));
+                              if (dist < best)
+                                best = dist, from = k;
+                            }
+                        }
+                  if (from == m)
+                    continue;
+                  const double *v    = &all[from * packed_size];
+                  states[q].lambda   = v[3];
+                  states[q].anchored = v[4] != 0;
+                  states[q].anchor   = Point<3>(v[5], v[6], v[7]);
+                  any                = true;
+                }
+              if (any)
+                committed[cell->face(f)->index()] = states;
+            }
+    step = committed;
+  }
+
+
+  void
+  RigidContact::mesh_changed()
+  {
+    // Face indices of the old mesh mean nothing on the new one: the state
+    // moves by reference position, gathered from every rank because the
+    // cells may have moved to other ranks.
+    const auto          mine = pack_state();
+    std::vector<double> all;
+    for (const auto &part : Utilities::MPI::all_gather(d->comm, mine))
+      all.insert(all.end(), part.begin(), part.end());
+    unpack_state(all);
+  }
+
+
+  SEPTA_REGISTER_PLUGIN(Load,
+                        RigidContact,
+                        "contact",
+                        "contact of a named boundary with a rigid obstacle "
+                        "(sphere, plane or plate, cylinder, ring) that may "
+                        "move: penalty or augmented Lagrangian, frictionless "
+                        "or Coulomb friction.")
+} // namespace septa

@@ -1,0 +1,179 @@
+#pragma once
+
+#include <contact/obstacle.h>
+#include <loads/load.h>
+
+#include <deal.II/base/point.h>
+#include <deal.II/base/tensor.h>
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace septa
+{
+  /// What a face quadrature point keeps from one step to the next.
+  struct ContactPointState
+  {
+    /// Reference position (identifies the point across meshes and ranks).
+    dealii::Point<3> X;
+    /// Normal multiplier of the augmented Lagrangian (Pa, per reference
+    /// area); 0 with the penalty method.
+    double lambda = 0;
+    /// Sticking point of the obstacle in its body frame (friction).
+    bool             anchored = false;
+    dealii::Point<3> anchor;
+  };
+
+  /// What a face quadrature point is at the displacement last assembled.
+  struct ContactPointTrial
+  {
+    double gap = 0;
+    /// Normal pressure per reference and per current area (Pa).
+    double pressure = 0, pressure_current = 0;
+    /// Reference and current area weights (m^2).
+    double area = 0, area_current = 0;
+    /// Penetration the augmented Lagrangian accepts here (m).
+    double tolerance = 0;
+    /// Traction on the tissue per reference area and its tangential part
+    /// per current area (Pa).
+    dealii::Tensor<1, 3> traction, shear_current;
+    bool                 active = false, slip = false;
+    /// State to keep if the step converges here.
+    ContactPointState next;
+  };
+
+  /**
+   * Contact of a named boundary (the skin) with one rigid obstacle
+   * (sphere, plane or plate, cylinder, ring: solver/contact/<shape>.cc),
+   * enforced at the face quadrature points with the closest-point
+   * projection onto the obstacle (node-to-analytic-surface contact,
+   * Wriggers 2006, Computational Contact Mechanics, ch. 4).
+   *
+   * Normal: pressure p = <lambda - eps_N g>_+ per reference area (g the
+   * signed gap).  With the penalty method lambda = 0; with the augmented
+   * Lagrangian (Uzawa, Simo & Laursen 1992, Comput. Struct. 42:97)
+   * lambda <- p after each converged Newton solve until every active
+   * point penetrates less than the tolerance, and the step's final p
+   * starts the next step.
+   *
+   * Friction (Coulomb, coefficient mu_f): the tangential traction is an
+   * elastic-slip penalty t_T = -eps_T P_T (x - a) towards the sticking
+   * point a fixed to the obstacle, returned onto the cone |t_T| <= mu_f p
+   * when it slips (Wriggers 2006, sec. 5.2; the sticking point then moves
+   * to where the returned traction is the elastic one).  The tangent is
+   * consistent, with the curvature of the obstacle (d n / d x) and the
+   * slip term, which is not symmetric.
+   *
+   * State per face quadrature point (multiplier, sticking point) is kept
+   * by face and committed only when a step converges; a rejected step
+   * leaves the committed state as it was.  Across refinement and restarts
+   * it moves with the points' reference positions.
+   */
+  class RigidContact : public Load
+  {
+  public:
+    static void
+    declare_parameters(dealii::ParameterHandler &prm);
+
+    void
+    parse_parameters(dealii::ParameterHandler &prm,
+                     const std::string        &where) override;
+
+    void
+    attach(const Discretization &d) override;
+
+    void
+    initialize(const BoundaryNames &boundaries) override;
+
+    std::set<dealii::types::boundary_id>
+    loaded_boundaries() const override
+    {
+      return ids;
+    }
+
+    bool
+    nonsymmetric_tangent() const override
+    {
+      return friction > 0;
+    }
+
+    void
+    assemble_face(const double                             t,
+                  const dealii::FEFaceValues<3>           &fv,
+                  const std::vector<dealii::Tensor<1, 3>> &u,
+                  const std::vector<dealii::Tensor<2, 3>> &grad_u,
+                  dealii::Vector<double>                  &f_ext,
+                  dealii::FullMatrix<double>              &K_ext) override;
+
+    void
+    begin_step(const double time) override;
+    void
+    before_solve(const unsigned int iteration) override;
+    bool
+    update_multipliers() override;
+    void
+    rollback() override;
+    void
+    commit(const double time) override;
+    void
+    mesh_changed() override;
+
+    std::vector<double>
+    pack_state() const override;
+    void
+    unpack_state(const std::vector<double> &all) override;
+
+    /// Obstacle-side outputs need the boundary.
+    const std::set<dealii::types::boundary_id> &
+    boundary_ids() const
+    {
+      return ids;
+    }
+
+    /// Name of the load (the column prefix).
+    std::string name;
+    /// The points at the displacement last assembled, by face index.
+    std::map<unsigned int, std::vector<ContactPointTrial>> trial;
+    /// Newton iterations with active-set changes in the last committed
+    /// step, and its multiplier updates.
+    unsigned int changed_iterations = 0, updates = 0;
+
+  private:
+    const Discretization                *d = nullptr;
+    std::string                          where, boundary;
+    std::unique_ptr<Obstacle>            obstacle;
+    bool                                 augmented          = true;
+    double                               penalty_factor     = 10;
+    double                               tangential_factor  = 1;
+    double                               relative_tolerance = 0.01;
+    double                               friction           = 0;
+    unsigned int                         max_changes        = 10;
+    unsigned int                         max_updates        = 25;
+    std::set<dealii::types::boundary_id> ids;
+
+    /// Committed and current-step state, by face index.
+    std::map<unsigned int, std::vector<ContactPointState>> committed, step;
+    /// Active flags at the last linear solve.
+    std::map<unsigned int, std::vector<bool>> last_active;
+    unsigned int                              changing = 0, step_updates = 0;
+  };
+
+  class Postprocessor;
+
+  /**
+   * Output of the contact loads: per load in statistics.csv the force the
+   * tissue exerts on the obstacle (x, y, z; N), the contact area (current,
+   * m^2), the peak and mean contact pressure (per current area, Pa), the
+   * largest penetration (m), and the step's Newton iterations with
+   * active-set changes and multiplier updates; and surface fields on the
+   * mesh's nodes (lumped L2 projection of the face-point values):
+   * contact_pressure (sum over obstacles), contact_gap (to the nearest
+   * obstacle), contact_shear (tangential traction per current area) and
+   * contact_slip (1 sliding, 0 sticking).
+   */
+  std::unique_ptr<Postprocessor>
+  make_contact_output(const Discretization                    &d,
+                      const std::vector<const RigidContact *> &contacts);
+} // namespace septa
