@@ -34,7 +34,8 @@ namespace septa
                                 "pressure_max",
                                 "pressure_mean",
                                 "penetration_max",
-                                "changing_iterations",
+                                "slip_area",
+                                "active_set_updates",
                                 "multiplier_updates"})
             names.push_back("contact_" + c->name + "_" + q);
         return names;
@@ -48,7 +49,7 @@ namespace septa
             // The points of the last assembly, which is at the converged
             // state.
             Tensor<1, 3> force;
-            double       area = 0, p_max = 0, p_area = 0, penetration = 0;
+            double area = 0, p_max = 0, p_area = 0, penetration = 0, slip = 0;
             for (const auto &[key, points] : contact->trial)
               for (const auto &r : points)
                 if (r.active)
@@ -58,10 +59,12 @@ namespace septa
                     p_max = std::max(p_max, r.pressure_current);
                     p_area += r.pressure * r.area;
                     penetration = std::max(penetration, -r.gap);
+                    slip += r.slip ? r.area_current : 0.0;
                   }
             for (unsigned int k = 0; k < 3; ++k)
               force[k] = Utilities::MPI::sum(force[k], d.comm);
             area        = Utilities::MPI::sum(area, d.comm);
+            slip        = Utilities::MPI::sum(slip, d.comm);
             p_area      = Utilities::MPI::sum(p_area, d.comm);
             p_max       = Utilities::MPI::max(p_max, d.comm);
             penetration = Utilities::MPI::max(penetration, d.comm);
@@ -73,7 +76,8 @@ namespace septa
                       p_max,
                       area > 0 ? p_area / area : 0.0,
                       penetration,
-                      double(contact->changed_iterations),
+                      slip,
+                      double(contact->set_updates),
                       double(contact->updates)});
           }
         if (c.run.output.vtu)

@@ -16,12 +16,13 @@ namespace septa
 
   namespace
   {
-    constexpr unsigned int packed_size = 8; // X, lambda, anchored, anchor
+    // X, lambda, anchored, anchor, mode, direction
+    constexpr unsigned int packed_size = 12;
 
     bool
     worth_keeping(const ContactPointState &s)
     {
-      return s.lambda > 0 || s.anchored;
+      return s.lambda > 0 || s.anchored || s.mode != ContactMode::apart;
     }
   } // namespace
 
@@ -178,16 +179,34 @@ namespace septa
         r.area_current       = determinant(F) *
                          (transpose(invert(F)) * fv.normal_vector(q)).norm() *
                          r.area;
-        const Point<3> y      = X + u[q];
-        const auto     proj   = obstacle->project(y, t);
-        const double   lambda = state ? (*state)[q].lambda : 0.0;
-        r.gap                 = proj.gap;
-        const double p        = lambda - eps * proj.gap;
-        if (p <= 0)
-          continue; // apart: no traction, no state
+        const Point<3>           y    = X + u[q];
+        const auto               proj = obstacle->project(y, t);
+        const ContactPointState  none;
+        const ContactPointState &s = state ? (*state)[q] : none;
+        r.mode                     = s.mode;
+        r.gap                      = proj.gap;
+        r.raw_pressure             = s.lambda - eps * proj.gap;
+        if (s.mode == ContactMode::apart)
+          {
+            // No traction.  A point within a cell of the obstacle
+            // remembers the obstacle point it faces, so that if it touches
+            // in the next step its friction starts from the relative
+            // motion in that step (not from zero).
+            if (friction > 0 && proj.gap < h)
+              {
+                r.next.anchor   = obstacle->to_body(proj.closest, t);
+                r.next.anchored = true;
+              }
+            continue;
+          }
+        // The pressure of a point in contact may go negative during a
+        // Newton solve (the law stays smooth); the active set releases the
+        // point if it is still negative at convergence.
+        const double p     = r.raw_pressure;
         r.active           = true;
         r.pressure         = p;
         r.pressure_current = p * r.area / r.area_current;
+        r.next.mode        = s.mode;
         r.next.lambda      = augmented ? p : 0.0;
 
         // Normal traction p n and its derivative by x:
@@ -196,12 +215,18 @@ namespace septa
         Tensor<1, 3>        traction = p * normal;
         Tensor<2, 3>        D =
           -eps * outer_product(normal, normal) + p * proj.normal_derivative;
-        if (friction > 0)
+        if (friction > 0 && (s.mode == ContactMode::touching || !s.anchored))
           {
-            const bool     anchored = state && (*state)[q].anchored;
-            const Point<3> a        = anchored
-                                        ? obstacle->to_world((*state)[q].anchor, t)
-                                        : proj.closest;
+            // First touch without a remembered obstacle point: sticks
+            // where it touches at the end of this step, no tangential
+            // traction yet.
+            r.next.anchor   = obstacle->to_body(proj.closest, t);
+            r.next.anchored = true;
+            r.next.mode     = ContactMode::sticking;
+          }
+        else if (friction > 0)
+          {
+            const Point<3> a = obstacle->to_world(s.anchor, t);
             // Tangential part v = P_T (x - a) and its derivative
             // dv/dx = I - n n - (n . r) dn/dx - n (x) (dn/dx r).
             const Tensor<1, 3>  rel = y - a;
@@ -211,7 +236,14 @@ namespace septa
               Tensor<2, 3>(I) - outer_product(normal, normal) -
               (normal * rel) * W - outer_product(normal, W * rel);
             const double v_norm = v.norm();
-            if (eps_t * v_norm <= friction * p)
+            // Radius of the friction cone b = mu_f p and its derivative.
+            const double       bound = friction * std::max(p, 0.0);
+            const Tensor<1, 3> dbound =
+              p > 0 ? -friction * eps * normal : Tensor<1, 3>();
+            r.cone_ratio =
+              bound > 0 ? eps_t * v_norm / bound : (v_norm > 0 ? 1e300 : 0.0);
+            r.direction = v_norm > 0 ? v / v_norm : Tensor<1, 3>();
+            if (s.mode == ContactMode::sticking)
               {
                 traction -= eps_t * v;
                 D -= eps_t * dv;
@@ -219,18 +251,25 @@ namespace septa
               }
             else
               {
-                // Return onto the cone: t_T = -mu_f p m, m = v / |v|;
-                // d t_T = -mu_f (m (x) dp + p (I - m m) dv / |v|).
-                const Tensor<1, 3> m = v / v_norm;
-                traction -= friction * p * m;
-                D -=
-                  friction *
-                  (-eps * outer_product(m, normal) +
-                   p / v_norm * ((Tensor<2, 3>(I) - outer_product(m, m)) * dv));
-                r.slip = true;
+                // Return onto the cone: t_T = -b m, m = v / |v|;
+                // d t_T = -(m (x) db + b (I - m m) dv / |v|).  Deep
+                // inside the cone or against the direction of the last
+                // slide (where v / |v| turns fast or flips, and Newton
+                // would flip with it): along the last direction, until the
+                // active set makes the point stick.
+                const bool deep =
+                  r.cone_ratio < 0.5 || r.direction * s.direction <= 0;
+                const Tensor<1, 3> m = deep ? s.direction : r.direction;
+                traction -= bound * m;
+                D -= outer_product(m, dbound);
+                if (!deep)
+                  D -= bound / v_norm *
+                       ((Tensor<2, 3>(I) - outer_product(m, m)) * dv);
+                r.slip           = true;
+                r.direction      = m;
+                r.next.direction = m;
                 r.next.anchor =
-                  obstacle->to_body(proj.closest - (friction * p / eps_t) * m,
-                                    t);
+                  obstacle->to_body(proj.closest - (bound / eps_t) * m, t);
               }
             r.next.anchored = true;
             r.shear_current = (traction - (traction * normal) * normal) *
@@ -258,47 +297,84 @@ namespace septa
   void
   RigidContact::begin_step(const double)
   {
+    // Every touching point starts the step sticking (a smooth law: its
+    // elastic trial traction from where it was), and slides where the
+    // solution leaves the cone.  Starting from sliding instead would
+    // follow v / |v| through v = 0 wherever the motion turns, and
+    // Newton does not converge across that.
     step = committed;
+    for (auto &[key, points] : step)
+      for (auto &s : points)
+        if (s.mode == ContactMode::sliding)
+          s.mode = ContactMode::sticking;
     trial.clear();
-    last_active.clear();
-    changing     = 0;
-    step_updates = 0;
-  }
-
-
-  void
-  RigidContact::before_solve(const unsigned int iteration)
-  {
-    // Points whose active flag changed since the last linear solve.
-    unsigned int changes = 0;
-    for (const auto &[key, points] : trial)
-      {
-        auto &flags = last_active[key];
-        if (flags.size() != points.size())
-          flags.assign(points.size(), false);
-        for (unsigned int q = 0; q < points.size(); ++q)
-          if (flags[q] != points[q].active)
-            {
-              ++changes;
-              flags[q] = points[q].active;
-            }
-      }
-    changes = Utilities::MPI::sum(changes, d->comm);
-    // The first solve of a step meets the new load: its changes are no
-    // chatter.
-    if (iteration > 0 && changes > 0 && ++changing > max_changes)
-      throw SolveError("contact '" + name +
-                       "': the set of touching points "
-                       "changed in more than " +
-                       std::to_string(max_changes) +
-                       " Newton iterations of this step (" + where +
-                       "/Maximum active-set changes)");
+    switches.clear();
+    step_set_updates = 0;
+    step_updates     = 0;
   }
 
 
   bool
   RigidContact::update_multipliers()
   {
+    // Active set: modes the converged state contradicts.  A point apart
+    // that penetrates touches (and sticks if it remembers an obstacle
+    // point); a point in contact that pulls lets go; a sticking point
+    // outside the cone (1 % slack, so that a point on the cone does not
+    // switch back and forth) slides; a sliding point inside it sticks.
+    unsigned int changes = 0;
+    for (const auto &[key, points] : trial)
+      {
+        auto &s = step[key];
+        s.resize(points.size());
+        for (unsigned int q = 0; q < points.size(); ++q)
+          {
+            const auto &r    = points[q];
+            auto        mode = r.mode;
+            if (mode == ContactMode::apart && r.raw_pressure > 0)
+              mode = (friction > 0 && s[q].anchored) ? ContactMode::sticking
+                                                     : ContactMode::touching;
+            else if (mode != ContactMode::apart && r.raw_pressure < 0)
+              mode = ContactMode::apart; // pulls: let go
+            else if (mode == ContactMode::sticking && r.cone_ratio > 1.01)
+              {
+                mode           = ContactMode::sliding;
+                s[q].direction = r.direction;
+              }
+            else if (mode == ContactMode::sliding &&
+                     (r.cone_ratio < 0.99 ||
+                      (r.direction * s[q].direction) < 0.999))
+              // Inside the cone, or sliding another way than the one
+              // held: stick, and slide anew from there if it must.
+              mode = ContactMode::sticking;
+            // A point that went back and forth between sticking and sliding
+            // sits on the cone, where the two differ by little, and the
+            // others would chase it: it slides for the rest of the step
+            // (its traction stays on the cone, never outside).
+            auto &count = switches[key];
+            count.resize(points.size(), 0);
+            if (r.mode != ContactMode::apart && mode != ContactMode::apart &&
+                count[q] >= 2)
+              mode = ContactMode::sliding;
+            if (mode != r.mode)
+              {
+                ++changes;
+                ++count[q];
+                s[q].mode = mode;
+              }
+          }
+      }
+    if (Utilities::MPI::sum(changes, d->comm) > 0)
+      {
+        if (++step_set_updates > max_changes)
+          throw SolveError("contact '" + name +
+                           "': the set of touching, sticking and sliding "
+                           "points changed more than " +
+                           std::to_string(max_changes) +
+                           " times in this step (" + where +
+                           "/Maximum active-set changes)");
+        return true;
+      }
     if (!augmented)
       return false;
     // Penetration, or a gap where lambda still presses (after unloading),
@@ -331,8 +407,7 @@ namespace septa
   void
   RigidContact::rollback()
   {
-    step = committed;
-    trial.clear();
+    begin_step(0);
   }
 
 
@@ -349,11 +424,16 @@ namespace septa
           continue;
         auto &s = committed[key];
         for (const auto &r : points)
-          s.push_back(r.next);
+          {
+            s.push_back(r.next);
+            // A point that came apart starts the next step apart.
+            if (r.mode != ContactMode::apart && r.raw_pressure <= 0)
+              s.back().mode = ContactMode::apart;
+          }
       }
-    step               = committed;
-    changed_iterations = changing;
-    updates            = step_updates;
+    step        = committed;
+    set_updates = step_set_updates;
+    updates     = step_updates;
   }
 
 
@@ -372,7 +452,11 @@ namespace septa
                     s.anchored ? 1.0 : 0.0,
                     s.anchor[0],
                     s.anchor[1],
-                    s.anchor[2]});
+                    s.anchor[2],
+                    double(static_cast<char>(s.mode)),
+                    s.direction[0],
+                    s.direction[1],
+                    s.direction[2]});
     return v;
   }
 
@@ -383,7 +467,6 @@ namespace septa
     committed.clear();
     step.clear();
     trial.clear();
-    last_active.clear();
     const std::size_t m = all.size() / packed_size;
     if (m == 0)
       return;
@@ -462,11 +545,13 @@ namespace septa
                         }
                   if (from == m)
                     continue;
-                  const double *v    = &all[from * packed_size];
-                  states[q].lambda   = v[3];
-                  states[q].anchored = v[4] != 0;
-                  states[q].anchor   = Point<3>(v[5], v[6], v[7]);
-                  any                = true;
+                  const double *v     = &all[from * packed_size];
+                  states[q].lambda    = v[3];
+                  states[q].anchored  = v[4] != 0;
+                  states[q].anchor    = Point<3>(v[5], v[6], v[7]);
+                  states[q].mode      = static_cast<ContactMode>(char(v[8]));
+                  states[q].direction = Tensor<1, 3>({v[9], v[10], v[11]});
+                  any                 = true;
                 }
               if (any)
                 committed[cell->face(f)->index()] = states;

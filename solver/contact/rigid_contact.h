@@ -13,9 +13,22 @@
 
 namespace septa
 {
+  /// How a face quadrature point meets the obstacle.  During a Newton
+  /// solve it is fixed (the contact law is then smooth and Newton
+  /// converges quadratically); between solves it changes where the
+  /// converged state contradicts it.
+  enum class ContactMode : char
+  {
+    apart,    ///< no traction
+    touching, ///< pressure, no friction (frictionless, or first touch)
+    sticking, ///< pressure and elastic stick
+    sliding   ///< pressure and Coulomb slip
+  };
+
   /// What a face quadrature point keeps from one step to the next.
   struct ContactPointState
   {
+    ContactMode mode = ContactMode::apart;
     /// Reference position (identifies the point across meshes and ranks).
     dealii::Point<3> X;
     /// Normal multiplier of the augmented Lagrangian (Pa, per reference
@@ -24,22 +37,31 @@ namespace septa
     /// Sticking point of the obstacle in its body frame (friction).
     bool             anchored = false;
     dealii::Point<3> anchor;
+    /// Direction of sliding (unit; sliding points).
+    dealii::Tensor<1, 3> direction;
   };
 
   /// What a face quadrature point is at the displacement last assembled.
   struct ContactPointTrial
   {
-    double gap = 0;
+    ContactMode mode = ContactMode::apart;
+    double      gap  = 0;
     /// Normal pressure per reference and per current area (Pa).
     double pressure = 0, pressure_current = 0;
     /// Reference and current area weights (m^2).
     double area = 0, area_current = 0;
     /// Penetration the augmented Lagrangian accepts here (m).
     double tolerance = 0;
+    /// lambda - eps_N g: the pressure if positive.
+    double raw_pressure = 0;
+    /// |elastic trial traction| / (mu_f p): above 1 the point slides.
+    double cone_ratio = 0;
     /// Traction on the tissue per reference area and its tangential part
     /// per current area (Pa).
     dealii::Tensor<1, 3> traction, shear_current;
     bool                 active = false, slip = false;
+    /// Direction of sliding (unit, tangential) when slip.
+    dealii::Tensor<1, 3> direction;
     /// State to keep if the step converges here.
     ContactPointState next;
   };
@@ -66,8 +88,16 @@ namespace septa
    * consistent, with the curvature of the obstacle (d n / d x) and the
    * slip term, which is not symmetric.
    *
-   * State per face quadrature point (multiplier, sticking point) is kept
-   * by face and committed only when a step converges; a rejected step
+   * Active set: each point's mode (apart, touching, sticking, sliding) is
+   * fixed during a Newton solve, starting from the last step's; after a
+   * converged solve, points that penetrate while apart, stick outside the
+   * cone or slide inside it change mode and Newton solves again (a primal
+   * active-set strategy, Hueber & Wohlmuth 2005; Wriggers 2006 sec. 6.3).
+   * Letting modes change inside Newton instead makes points near p = 0
+   * and near the cone switch back and forth in every iteration.
+   *
+   * State per face quadrature point (mode, multiplier, sticking point) is
+   * kept by face and committed only when a step converges; a rejected step
    * leaves the committed state as it was.  Across refinement and restarts
    * it moves with the points' reference positions.
    */
@@ -109,8 +139,6 @@ namespace septa
 
     void
     begin_step(const double time) override;
-    void
-    before_solve(const unsigned int iteration) override;
     bool
     update_multipliers() override;
     void
@@ -136,9 +164,9 @@ namespace septa
     std::string name;
     /// The points at the displacement last assembled, by face index.
     std::map<unsigned int, std::vector<ContactPointTrial>> trial;
-    /// Newton iterations with active-set changes in the last committed
-    /// step, and its multiplier updates.
-    unsigned int changed_iterations = 0, updates = 0;
+    /// Active-set updates and multiplier updates of the last committed
+    /// step.
+    unsigned int set_updates = 0, updates = 0;
 
   private:
     const Discretization                *d = nullptr;
@@ -155,9 +183,9 @@ namespace septa
 
     /// Committed and current-step state, by face index.
     std::map<unsigned int, std::vector<ContactPointState>> committed, step;
-    /// Active flags at the last linear solve.
-    std::map<unsigned int, std::vector<bool>> last_active;
-    unsigned int                              changing = 0, step_updates = 0;
+    /// Mode changes of each point in this step.
+    std::map<unsigned int, std::vector<unsigned char>> switches;
+    unsigned int step_set_updates = 0, step_updates = 0;
   };
 
   class Postprocessor;
@@ -166,8 +194,8 @@ namespace septa
    * Output of the contact loads: per load in statistics.csv the force the
    * tissue exerts on the obstacle (x, y, z; N), the contact area (current,
    * m^2), the peak and mean contact pressure (per current area, Pa), the
-   * largest penetration (m), and the step's Newton iterations with
-   * active-set changes and multiplier updates; and surface fields on the
+   * largest penetration (m), the area that slides (m^2), and the step's
+   * active-set and multiplier updates; and surface fields on the
    * mesh's nodes (lumped L2 projection of the face-point values):
    * contact_pressure (sum over obstacles), contact_gap (to the nearest
    * obstacle), contact_shear (tangential traction per current area) and
