@@ -1579,6 +1579,7 @@ def command_line(septa, work):
 def main():
     __import__("feature_tests")  # registers its tests
     __import__("state_tests")  # registers its tests
+    __import__("contact_tests")  # registers its tests
     parser = argparse.ArgumentParser()
     parser.add_argument("name", choices=sorted(TESTS))
     parser.add_argument("--septa", required=True)

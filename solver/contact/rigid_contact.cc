@@ -266,7 +266,6 @@ namespace septa
                   D -= bound / v_norm *
                        ((Tensor<2, 3>(I) - outer_product(m, m)) * dv);
                 r.slip           = true;
-                r.direction      = m;
                 r.next.direction = m;
                 r.next.anchor =
                   obstacle->to_body(proj.closest - (bound / eps_t) * m, t);
@@ -297,16 +296,8 @@ namespace septa
   void
   RigidContact::begin_step(const double)
   {
-    // Every touching point starts the step sticking (a smooth law: its
-    // elastic trial traction from where it was), and slides where the
-    // solution leaves the cone.  Starting from sliding instead would
-    // follow v / |v| through v = 0 wherever the motion turns, and
-    // Newton does not converge across that.
+    // Every point starts the step in the mode it ended the last one.
     step = committed;
-    for (auto &[key, points] : step)
-      for (auto &s : points)
-        if (s.mode == ContactMode::sliding)
-          s.mode = ContactMode::sticking;
     trial.clear();
     switches.clear();
     step_set_updates = 0;

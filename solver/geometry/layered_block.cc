@@ -4,6 +4,7 @@
 
 #include <deal.II/grid/grid_generator.h>
 
+#include <cmath>
 #include <numeric>
 
 namespace septa
@@ -47,6 +48,14 @@ namespace septa
                         "4, 4",
                         Patterns::List(Patterns::Integer(), 2, 2),
                         "Coarse cells in x and y (>= 1).");
+      prm.declare_entry("Grading",
+                        "1, 1",
+                        Patterns::List(Patterns::Double(1.0), 2, 2),
+                        "Ratio of the largest to the smallest cell along "
+                        "x and y (geometric; smallest at the centre, or at "
+                        "x, y = 0 if not 'Centered') and along z (within "
+                        "each layer, smallest at its top, the skin side): "
+                        "fine cells under a probe or applicator.");
       prm.declare_entry("Centered",
                         "true",
                         Patterns::Bool(),
@@ -98,7 +107,17 @@ namespace septa
                       prm.get("Lateral cells"),
                       "two integers >= 1");
       lateral_cells.assign(lc.begin(), lc.end());
-      centered = prm.get_bool("Centered");
+      centered     = prm.get_bool("Centered");
+      const auto g = Utilities::string_to_double(
+        Utilities::split_string_list(prm.get("Grading")));
+      grading[0] = g[0];
+      grading[1] = g[1];
+      require_input(!centered || grading[0] == 1 ||
+                      (lateral_cells[0] % 2 == 0 && lateral_cells[1] % 2 == 0),
+                    where + "/Grading",
+                    prm.get("Grading"),
+                    "1 for x and y, or even 'Lateral cells' (a centred "
+                    "grading is symmetric)");
       for (unsigned int i = 0; i < names.size(); ++i)
         for (unsigned int j = 0; j < i; ++j)
           require_input(names[i] != names[j],
@@ -112,10 +131,22 @@ namespace septa
     {
       std::vector<std::vector<double>> steps(3);
       for (unsigned int d = 0; d < 2; ++d)
-        steps[d].assign(lateral_cells[d], lateral[d] / lateral_cells[d]);
+        if (centered && grading[0] > 1)
+          {
+            // Symmetric: fine at the centre, coarse at both sides.
+            auto half =
+              graded(0.5 * lateral[d], lateral_cells[d] / 2, grading[0]);
+            steps[d].assign(half.rbegin(), half.rend());
+            steps[d].insert(steps[d].end(), half.begin(), half.end());
+          }
+        else
+          steps[d] = graded(lateral[d], lateral_cells[d], grading[0]);
       for (unsigned int l = 0; l < names.size(); ++l)
-        for (unsigned int c = 0; c < layer_cells[l]; ++c)
-          steps[2].push_back(thicknesses[l] / layer_cells[l]);
+        {
+          // Fine at the top of the layer.
+          const auto cells = graded(thicknesses[l], layer_cells[l], grading[1]);
+          steps[2].insert(steps[2].end(), cells.rbegin(), cells.rend());
+        }
       const double height =
         std::accumulate(thicknesses.begin(), thicknesses.end(), 0.0);
       const Point<3> lower(centered ? -0.5 * lateral[0] : 0.0,
@@ -162,6 +193,23 @@ namespace septa
     }
 
   private:
+    /// @p n cell sizes over @p length growing geometrically from the first
+    /// to the last by the factor @p ratio (uniform for ratio 1).
+    static std::vector<double>
+    graded(const double length, const unsigned int n, const double ratio)
+    {
+      std::vector<double> sizes(n, length / n);
+      if (ratio > 1 && n > 1)
+        {
+          const double q = std::pow(ratio, 1.0 / (n - 1));
+          double       s = length * (q - 1) / (std::pow(q, n) - 1);
+          for (auto &size : sizes)
+            size = s, s *= q;
+        }
+      return sizes;
+    }
+
+    double                    grading[2] = {1, 1};
     std::vector<std::string>  names;
     std::vector<double>       thicknesses;
     std::vector<unsigned int> layer_cells;
