@@ -10,8 +10,10 @@ slides), Hertz's closed form, the run without the rejected step, another
 rank count."""
 
 import math
+import os
+import re
 
-from septa_test import close, run, test, within
+from septa_test import close, run, test, within, HERE
 
 
 def block(cells=4, size=10, height=10, extra=""):
@@ -276,3 +278,38 @@ def contact_rolling(septa, work):
     sideways = max(abs(r["contact_roller_force_x"]) for r in late)
     print("  largest |F_x| in the second half: %.3g N (F_z %.3g N)" % (sideways, mean))
     assert sideways < 0.05 * mean, sideways
+
+
+@test
+def contact_default_plate(septa, work):
+    """The default scenario's plate (params/compression.prm: prescribed
+    normal displacement of the skin, 20 % of the height) against the same
+    compression by a rigid contact plane (params/plate_contact.prm with
+    its plane moved 20 % instead of 30 % and touching the skin only, as the
+    prescribed plate does; penetration tolerance 1e-9 of the cell), both on
+    the coarsened mesh at a quarter and half of the load: the reactions on
+    the bone agree to 1e-6, the contact force equals the prescribed plate's
+    reaction to 1e-6.  Where nothing slides differently, contact and the
+    prescribed plate are one constraint."""
+    def text(name):
+        t = open(os.path.join(HERE, "..", "params", name)).read()
+        t = t.replace("include params/", "include %s/params/" %
+                      os.path.abspath(os.path.join(HERE, "..")))
+        return t + ("subsection Geometry\n set Lateral cells = 4, 4\n"
+                    " set Layer cells = 2, 2, 1\nend\n"
+                    "subsection Time\n set End time = 0.5\n set Initial step = 0.25\n"
+                    " set Maximum step = 0.25\nend\n"
+                    "subsection Output\n set Every n steps = 0\nend\n")
+    _, _, ref = run(septa, work, "prescribed", None, text("compression.prm"))
+    contact = text("plate_contact.prm")
+    contact = re.sub(r"set Translation = .*", "set Translation = 0: 0, 0, 0; 1: 0, 0, -7.3e-3",
+                     contact)
+    contact = contact.replace("set Boundary = skin, lateral",
+                              "set Boundary = skin\n    set Penetration tolerance = 1e-9")
+    _, _, rows = run(septa, work, "contact", None, contact)
+    assert len(ref) == len(rows) == 3, (len(ref), len(rows))
+    for a, b in zip(ref[1:], rows[1:]):
+        close("t = %g: bone reaction z, contact vs prescribed (N)" % a["time"],
+              b["reaction_bone_z"], a["reaction_bone_z"], rel=1e-6)
+        close("t = %g: force on the plane vs prescribed plate's reaction (N)" % a["time"],
+              b["contact_plate_force_z"], -a["reaction_skin_z"], rel=1e-6)

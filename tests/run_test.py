@@ -1113,6 +1113,20 @@ def scenarios(septa, work):
                   r[3]["cells"] > r[2]["cells"] and r[-1]["max_level"] == 1 and
                   all(x["step_size"] == 0.125 for x in r[1:]),
                   "subsection Time\n set End time = 0.5\nend\n"),
+              # The probe's force grows with its depth (and the skin
+              # under it follows the probe's 1 mm).
+              "probe_indentation.prm": (
+                  "contact_probe_force_z",
+                  lambda v, r: v > 0 and abs(r[-1]["u_skin under probe_z"] + 1e-3) < 2e-5,
+                  quarter),
+              # The contact plate carries what the bone does, and the
+              # augmented Lagrangian leaves less than 1 % of the cell
+              # (10 mm / 2 = 5 mm coarsened) of penetration.
+              "plate_contact.prm": (
+                  "contact_plate_force_z",
+                  lambda v, r: v > 0 and abs(v / r[-1]["reaction_bone_z"] - 1) < 1e-6
+                  and r[-1]["contact_plate_penetration_max"] <= 0.01 * 0.75e-3,
+                  quarter),
               "fat_relaxation.prm": (
                   "reaction_skin_z",
                   lambda v, r: 0.61 < v / [x for x in r if x["time"] >= 1][0]["reaction_skin_z"] < 0.95

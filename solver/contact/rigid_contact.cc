@@ -33,7 +33,9 @@ namespace septa
     prm.declare_entry("Boundary",
                       "skin",
                       Patterns::Anything(),
-                      "Name of the boundary the obstacle may touch.");
+                      "Names of the boundaries the obstacle may touch "
+                      "(comma-separated: 'skin, lateral' keeps the sides of "
+                      "a block from passing through a plate).");
     prm.declare_entry("Obstacle",
                       "sphere",
                       Patterns::Selection(Registry<Obstacle>::names()),
@@ -139,7 +141,11 @@ namespace septa
   void
   RigidContact::initialize(const BoundaryNames &boundaries)
   {
-    ids = resolve_boundary(boundaries, boundary, where + "/Boundary");
+    ids.clear();
+    for (const auto &name : Utilities::split_string_list(boundary))
+      for (const auto id :
+           resolve_boundary(boundaries, name, where + "/Boundary"))
+        ids.insert(id);
   }
 
 
