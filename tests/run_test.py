@@ -1039,6 +1039,7 @@ def scenarios(septa, work):
     listed = sorted(f for f in os.listdir(os.path.join(HERE, "..", "params"))
                     if f.endswith(".prm"))
     quarter = "subsection Time\n set End time = 0.25\n set Initial step = 0.25\nend\n"
+    eighths = "subsection Time\n set End time = 0.25\n set Initial step = 0.125\nend\n"
     checks = {"compression.prm": ("u_skin centre_z", lambda v, r: abs(v + 0.25 * 7.3e-3) < 1e-9,
                                   quarter),
               "applicator_disc.prm": ("u_skin centre_z", lambda v, r: v < -1e-5, quarter),
@@ -1117,16 +1118,24 @@ def scenarios(septa, work):
               # under it follows the probe's 1 mm).
               "probe_indentation.prm": (
                   "contact_probe_force_z",
-                  lambda v, r: v > 0 and abs(r[-1]["u_skin under probe_z"] + 1e-3) < 2e-5,
-                  quarter),
+                  lambda v, r: v > 0 and abs(r[-1]["u_skin under probe_z"] + 1e-3) < 2e-5
+                  and r[-1]["contact_probe_force_z"] > r[-2]["contact_probe_force_z"] > 0,
+                  eighths),
               # The contact plate carries what the bone does, and the
-              # augmented Lagrangian leaves less than 1 % of the cell
-              # (10 mm / 2 = 5 mm coarsened) of penetration.
+              # augmented Lagrangian leaves less than 1 % of the touching
+              # cell of penetration (1.5 mm skin cells, 10 mm wide cells
+              # where the sides touch, coarsened).
               "plate_contact.prm": (
                   "contact_plate_force_z",
                   lambda v, r: v > 0 and abs(v / r[-1]["reaction_bone_z"] - 1) < 1e-6
-                  and r[-1]["contact_plate_penetration_max"] <= 0.01 * 0.75e-3,
-                  quarter),
+                  and r[-1]["contact_plate_penetration_max"] <= 0.01 * 10e-3,
+                  eighths),
+              # The suction lifts the skin into the cup (more as it grows)
+              # and the skin presses on the rim.
+              "suction_cup.prm": (
+                  "u_dome_z",
+                  lambda v, r: v > r[-2]["u_dome_z"] > 0 and r[-1]["contact_rim_force_z"] > 0,
+                  "subsection Time\n set End time = 0.3\nend\n"),
               "fat_relaxation.prm": (
                   "reaction_skin_z",
                   lambda v, r: 0.61 < v / [x for x in r if x["time"] >= 1][0]["reaction_skin_z"] < 0.95
