@@ -313,3 +313,38 @@ def contact_default_plate(septa, work):
               b["reaction_bone_z"], a["reaction_bone_z"], rel=1e-6)
         close("t = %g: force on the plane vs prescribed plate's reaction (N)" % a["time"],
               b["contact_plate_force_z"], -a["reaction_skin_z"], rel=1e-6)
+
+
+@test
+def contact_restart(septa, work):
+    """The contact state travels with checkpoints, to another rank count.
+    The sliding block of contact_friction (Coulomb, path-dependent) in
+    steps of 0.125 (cut where the active set needs it) with a checkpoint
+    after every 4th: run to the end on 1 rank, then resume from the older
+    of the two checkpoints kept (the base partly sliding: modes, sticking
+    points, directions, multipliers) on 2 ranks: statistics.csv equals
+    the first run row by row (every column but the iteration counts) to
+    1e-7 (Newton to 1e-10; MUMPS on 1 and 2 ranks).  Without the contact
+    state the resumed base would start apart, first touch again without
+    friction and the tangential force would drop."""
+    from state_tests import checkpoints, expect_rc, launch, prepare, same_rows
+    from septa_test import read_statistics
+    text = (seat(2e-3, steps=("0.125", "0.125")) +
+            "subsection Time\n set Growth factor = 1\nend\n"
+            "subsection Checkpoint\n set Every n steps = 4\nend\n"
+            "subsection Newton\n set Residual tolerance = 1e-10\nend\n")
+    out, prm = prepare(work, "seat", text)
+    expect_rc("uninterrupted", launch(septa, prm), 0)
+    stats = os.path.join(out, "statistics.csv")
+    reference = read_statistics(stats)
+    kept = checkpoints(os.path.join(out, "checkpoints"))
+    assert len(reference) > 12 and len(kept) == 2, (len(reference), kept)
+    step = int(kept[0].split("-")[1])
+    assert reference[step]["contact_seat_slip_area"] > 0, reference[step]
+    p = launch(septa, prm, 2, ["--resume", os.path.join(out, "checkpoints", kept[0])])
+    expect_rc("resumed on 2 ranks", p, 0)
+    resumed = read_statistics(stats)
+    assert len(resumed) == len(reference), (len(resumed), len(reference))
+    n = same_rows("sliding block resumed from step %d on 2 ranks" % step, reference, resumed,
+                  rel=1e-7)
+    print("  %d values agree" % n)
