@@ -42,7 +42,7 @@ namespace septa
       }
 
       void
-      values(const OutputContext &c, std::vector<double> &v) override
+      values(const OutputContext &, std::vector<double> &v) override
       {
         for (const auto *contact : contacts)
           {
@@ -52,7 +52,7 @@ namespace septa
             double area = 0, p_max = 0, p_area = 0, penetration = 0, slip = 0;
             for (const auto &[key, points] : contact->trial)
               for (const auto &r : points)
-                if (r.active)
+                if (r.active())
                   {
                     force -= r.traction * r.area;
                     area += r.area_current;
@@ -80,15 +80,13 @@ namespace septa
                       double(contact->set_updates),
                       double(contact->updates)});
           }
-        if (c.run.output.vtu)
-          project_fields();
       }
 
       void
       add_fields(DataOut<3> &data_out) const override
       {
-        if (scalars.size() == 0)
-          return;
+        // Only for the steps that write fields (values() runs every step).
+        project_fields();
         using DCI = DataComponentInterpretation::DataComponentInterpretation;
         data_out.add_data_vector(
           scalars,
@@ -118,7 +116,7 @@ namespace septa
       /// sum_q phi_i w_q (positive weights for Lagrange elements), the three
       /// scalars in the three components of a displacement-like vector.
       void
-      project_fields()
+      project_fields() const
       {
         PETScWrappers::MPI::Vector num_s(d.locally_owned, d.comm),
           num_t(d.locally_owned, d.comm), weight(d.locally_owned, d.comm);
@@ -200,7 +198,8 @@ namespace septa
 
       const Discretization             &d;
       std::vector<const RigidContact *> contacts;
-      PETScWrappers::MPI::Vector        scalars, shear;
+      /// Filled by add_fields(), kept until the writer is done with them.
+      mutable PETScWrappers::MPI::Vector scalars, shear;
     };
   } // namespace
 

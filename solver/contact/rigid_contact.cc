@@ -80,14 +80,15 @@ namespace septa
                       "0",
                       Patterns::Double(0.0),
                       "Coulomb friction coefficient mu_f (0: frictionless).");
-    // A settled contact changes the active set in the first iterations of
-    // a step only; changes in more than 10 iterations mean points jump in
-    // and out (chatter): a smaller step converges where this one cannot.
+    // A settled contact needs one or two active-set updates per step; more
+    // than 10 mean points go back and forth (chatter): a smaller step
+    // converges where this one cannot.
     prm.declare_entry("Maximum active-set changes",
                       "10",
                       Patterns::Integer(1),
-                      "Newton iterations of one step in which the set of "
-                      "touching points may change; more cut the step back.");
+                      "Active-set updates (points starting or ending to "
+                      "touch, stick or slide, each followed by a Newton "
+                      "solve) in one step; more cut the step back.");
     prm.declare_entry("Maximum multiplier updates",
                       "25",
                       Patterns::Integer(1),
@@ -176,15 +177,11 @@ namespace septa
 
     for (unsigned int q = 0; q < nq; ++q)
       {
-        ContactPointTrial &r = out[q];
-        const Point<3>     X = fv.quadrature_point(q);
-        r.next.X             = X;
-        r.area               = fv.JxW(q);
-        r.tolerance          = relative_tolerance * h;
-        const Tensor<2, 3> F = I + grad_u[q];
-        r.area_current       = determinant(F) *
-                         (transpose(invert(F)) * fv.normal_vector(q)).norm() *
-                         r.area;
+        ContactPointTrial &r          = out[q];
+        const Point<3>     X          = fv.quadrature_point(q);
+        r.next.X                      = X;
+        r.area                        = fv.JxW(q);
+        r.tolerance                   = relative_tolerance * h;
         const Point<3>           y    = X + u[q];
         const auto               proj = obstacle->project(y, t);
         const ContactPointState  none;
@@ -208,8 +205,11 @@ namespace septa
         // The pressure of a point in contact may go negative during a
         // Newton solve (the law stays smooth); the active set releases the
         // point if it is still negative at convergence.
-        const double p     = r.raw_pressure;
-        r.active           = true;
+        const double       p = r.raw_pressure;
+        const Tensor<2, 3> F = I + grad_u[q];
+        r.area_current       = determinant(F) *
+                         (transpose(invert(F)) * fv.normal_vector(q)).norm() *
+                         r.area;
         r.pressure         = p;
         r.pressure_current = p * r.area / r.area_current;
         r.next.mode        = s.mode;
@@ -379,7 +379,7 @@ namespace septa
     double worst = 0;
     for (const auto &[key, points] : trial)
       for (const auto &r : points)
-        if (r.active)
+        if (r.active())
           worst = std::max(worst, std::abs(r.gap) / r.tolerance);
     worst = Utilities::MPI::max(worst, d->comm);
     if (worst <= 1)
@@ -475,13 +475,19 @@ namespace septa
                        d->fe,
                        d->face_quadrature,
                        update_quadrature_points);
-    double          size = 0;
+    // The owned faces of the contact boundaries.
+    std::vector<std::pair<DoFHandler<3>::active_cell_iterator, unsigned int>>
+           faces;
+    double size = 0;
     for (const auto &cell : d->dof_handler.active_cell_iterators())
       if (cell->is_locally_owned() && cell->at_boundary())
         for (const auto f : cell->face_indices())
           if (cell->face(f)->at_boundary() &&
               ids.count(cell->face(f)->boundary_id()))
-            size = std::max(size, cell->face(f)->diameter());
+            {
+              faces.emplace_back(cell, f);
+              size = std::max(size, cell->face(f)->diameter());
+            }
     if (size == 0)
       return;
     const auto bucket = [&](const Point<3> &x) {
@@ -505,54 +511,49 @@ namespace septa
                            all[k * packed_size + 1],
                            all[k * packed_size + 2]))]
         .push_back(k);
-    for (const auto &cell : d->dof_handler.active_cell_iterators())
-      if (cell->is_locally_owned() && cell->at_boundary())
-        for (const auto f : cell->face_indices())
-          if (cell->face(f)->at_boundary() &&
-              ids.count(cell->face(f)->boundary_id()))
-            {
-              fv.reinit(cell, f);
-              const double                   reach = cell->face(f)->diameter();
-              std::vector<ContactPointState> states(fv.n_quadrature_points);
-              bool                           any = false;
-              for (unsigned int q = 0; q < fv.n_quadrature_points; ++q)
-                {
-                  const Point<3> X = fv.quadrature_point(q);
-                  states[q].X      = X;
-                  const auto  b    = bucket(X);
-                  double      best = reach;
-                  std::size_t from = m;
-                  for (long i = -1; i <= 1; ++i)
-                    for (long j = -1; j <= 1; ++j)
-                      for (long l = -1; l <= 1; ++l)
-                        {
-                          const auto it =
-                            grid.find({{b[0] + i, b[1] + j, b[2] + l}});
-                          if (it == grid.end())
-                            continue;
-                          for (const auto k : it->second)
-                            {
-                              const double dist =
-                                X.distance(Point<3>(all[k * packed_size],
-                                                    all[k * packed_size + 1],
-                                                    all[k * packed_size + 2]));
-                              if (dist < best)
-                                best = dist, from = k;
-                            }
-                        }
-                  if (from == m)
-                    continue;
-                  const double *v     = &all[from * packed_size];
-                  states[q].lambda    = v[3];
-                  states[q].anchored  = v[4] != 0;
-                  states[q].anchor    = Point<3>(v[5], v[6], v[7]);
-                  states[q].mode      = static_cast<ContactMode>(char(v[8]));
-                  states[q].direction = Tensor<1, 3>({v[9], v[10], v[11]});
-                  any                 = true;
-                }
-              if (any)
-                committed[cell->face(f)->index()] = states;
-            }
+    for (const auto &[cell, f] : faces)
+      {
+        fv.reinit(cell, f);
+        const double                   reach = cell->face(f)->diameter();
+        std::vector<ContactPointState> states(fv.n_quadrature_points);
+        bool                           any = false;
+        for (unsigned int q = 0; q < fv.n_quadrature_points; ++q)
+          {
+            const Point<3> X = fv.quadrature_point(q);
+            states[q].X      = X;
+            const auto  b    = bucket(X);
+            double      best = reach;
+            std::size_t from = m;
+            for (long i = -1; i <= 1; ++i)
+              for (long j = -1; j <= 1; ++j)
+                for (long l = -1; l <= 1; ++l)
+                  {
+                    const auto it = grid.find({{b[0] + i, b[1] + j, b[2] + l}});
+                    if (it == grid.end())
+                      continue;
+                    for (const auto k : it->second)
+                      {
+                        const double dist =
+                          X.distance(Point<3>(all[k * packed_size],
+                                              all[k * packed_size + 1],
+                                              all[k * packed_size + 2]));
+                        if (dist < best)
+                          best = dist, from = k;
+                      }
+                  }
+            if (from == m)
+              continue;
+            const double *v     = &all[from * packed_size];
+            states[q].lambda    = v[3];
+            states[q].anchored  = v[4] != 0;
+            states[q].anchor    = Point<3>(v[5], v[6], v[7]);
+            states[q].mode      = static_cast<ContactMode>(char(v[8]));
+            states[q].direction = Tensor<1, 3>({v[9], v[10], v[11]});
+            any                 = true;
+          }
+        if (any)
+          committed[cell->face(f)->index()] = states;
+      }
     step = committed;
   }
 

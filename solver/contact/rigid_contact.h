@@ -59,11 +59,18 @@ namespace septa
     /// Traction on the tissue per reference area and its tangential part
     /// per current area (Pa).
     dealii::Tensor<1, 3> traction, shear_current;
-    bool                 active = false, slip = false;
+    bool                 slip = false;
     /// Direction of sliding (unit, tangential) when slip.
     dealii::Tensor<1, 3> direction;
     /// State to keep if the step converges here.
     ContactPointState next;
+
+    /// In contact (its pressure law acts on it in this Newton solve).
+    bool
+    active() const
+    {
+      return mode != ContactMode::apart;
+    }
   };
 
   /**
@@ -152,13 +159,6 @@ namespace septa
     pack_state() const override;
     void
     unpack_state(const std::vector<double> &all) override;
-
-    /// Obstacle-side outputs need the boundary.
-    const std::set<dealii::types::boundary_id> &
-    boundary_ids() const
-    {
-      return ids;
-    }
 
     /// Name of the load (the column prefix).
     std::string name;

@@ -97,8 +97,9 @@ namespace septa
               return false;
             residual = free_norm();
             if (run.newton.verbose)
-              pcout << "    Newton: multipliers updated, |R| = " << residual
-                    << std::endl;
+              pcout << "    Newton: contact active set or multipliers "
+                       "updated, |R| = "
+                    << residual << std::endl;
           }
         if (interrupt && interrupt())
           {
