@@ -582,12 +582,28 @@ def predicted_steps(rows, end, initial, maximum, growth, easy, injected):
     @rows: a step rejected (here: the first converged attempt of each step
     number in @injected, as SEPTA_INJECT_FAILURES does) is repeated at half
     the size; after an accepted step that took at most @easy Newton
-    iterations the size grows by @growth up to @maximum; the last step is
-    shortened to end at @end.  Returns [(time, dt)] of the accepted steps."""
+    iterations the size grows by @growth up to the maximum; the last step is
+    shortened to end at @end.  @maximum is one number or a schedule
+    [(t0, dt0), (t1, dt1), ...]: from t_k on a step is at most dt_k, and a
+    step that would pass t_k ends on it (the next one starts from the size
+    it would have had).  Returns [(time, dt)] of the accepted steps."""
+    schedule = maximum if isinstance(maximum, list) else [(0.0, maximum)]
+    eps = 1e-9 * end
+
+    def held(t):
+        return [v for k, v in schedule if k <= t][-1] if t >= schedule[0][0] else schedule[0][1]
+
+    def next_knot(t):
+        return min([k for k, _ in schedule if k > t] + [float("inf")])
+
     t, dt, step, out = 0.0, initial, 0, []
     injected = set(injected)
     k = 1
     while t < end * (1 - 1e-12):
+        dt = min(dt, held(t + eps))
+        knot, unclamped = next_knot(t + eps), 0.0
+        if t + dt > knot - eps and knot < end * (1 - 1e-9):
+            unclamped, dt = dt, knot - t
         if t + dt > end * (1 - 1e-9):
             dt = end - t
         if step + 1 in injected:
@@ -599,8 +615,9 @@ def predicted_steps(rows, end, initial, maximum, growth, easy, injected):
         out.append((t, dt))
         newton_its = rows[k]["newton_iterations"] if k < len(rows) else 0
         k += 1
+        dt = max(dt, unclamped)
         if newton_its <= easy:
-            dt = min(dt * growth, maximum)
+            dt = min(dt * growth, held(t + eps))
     return out
 
 
@@ -618,19 +635,25 @@ def step_growth(septa, work):
     at the end time (1e-12; exact arithmetic on powers of two and 0.3).  A
     second run with 'Easy iterations = 2' (Newton needs 2 or 3 iterations
     per step here) grows only after the 2-iteration steps, again as
-    replayed.  The steps must include a growth to the maximum
+    replayed.  A third run with the schedule 'Maximum step = 0: 0.3,
+    0.45: 0.2, 0.8: 0.125' must have steps ending on 0.45 and 0.8 (1e-12),
+    none larger than 0.2 between them and 0.125 after, and the sizes of the
+    rule replayed with the schedule (the step shortened to end on 0.8 does
+    not hold back the next one: 0.125, not 0.1).  The steps must include a growth to the maximum
     after a cut, and the stress at the end equals the closed form (1e-6)."""
     mu, nu = 1000.0, 0.3
     base = ("subsection Discretization\n set Polynomial degree = 1\n"
             " set Formulation = displacement\nend\n"
-            "subsection Time\n set Initial step = 0.05\n set Maximum step = 0.3\n"
+            "subsection Time\n set Initial step = 0.05\n set Maximum step = %s\n"
             " set Growth factor = 2\n set Minimum step = 0.001\nend\n")
-    for name, easy in (("easy5", 5), ("easy2", 2)):
+    schedule = [(0.0, 0.3), (0.45, 0.2), (0.8, 0.125)]
+    for name, easy, maximum in (("easy5", 5, 0.3), ("easy2", 2, 0.3), ("schedule", 5, schedule)):
+        text = ", ".join("%g: %g" % k for k in maximum) if name == "schedule" else "%g" % maximum
         _, out, rows = run(septa, work, "steps_" + name, "uniaxial.prm",
-                           base + "subsection Newton\n set Easy iterations = %d\nend\n" % easy,
+                           base % text + "subsection Newton\n set Easy iterations = %d\nend\n" % easy,
                            env={"SEPTA_INJECT_FAILURES": "2, 5"})
         assert out.count("failure injected") == 2, out[-2000:]
-        expected = predicted_steps(rows, 1.0, 0.05, 0.3, 2.0, easy, (2, 5))
+        expected = predicted_steps(rows, 1.0, 0.05, maximum, 2.0, easy, (2, 5))
         got = [(r["time"], r["step_size"]) for r in rows[1:]]
         print("  %s: steps %s" % (name, " ".join("%.4g" % dt for _, dt in got)))
         assert len(got) == len(expected), (got, expected)
@@ -639,7 +662,14 @@ def step_growth(septa, work):
             close("%s: step size at t = %.4g" % (name, t), dt, dte, abs_=1e-12)
         sizes = [dt for _, dt in got]
         its = [r["newton_iterations"] for r in rows[1:]]
-        if easy == 5:
+        if name == "schedule":
+            times = [t for t, _ in got]
+            for knot in (0.45, 0.8):
+                assert min(abs(t - knot) for t in times) <= 1e-12, (knot, times)
+            for lo, hi, cap in ((0.45, 0.8, 0.2), (0.8, 1.0, 0.125)):
+                inside = [dt for t, dt in got if lo + 1e-9 < t <= hi + 1e-9]
+                assert inside and max(inside) <= cap + 1e-12, (lo, got)
+        elif easy == 5:
             assert max(its) <= 5, its
             cut = sizes.index(0.05, 1)  # step 2: 0.1 halved
             assert sizes[cut + 1] == 0.1 and 0.3 in sizes[cut + 1:], sizes
@@ -649,6 +679,76 @@ def step_growth(septa, work):
             assert min(its) <= 2 < max(its), its
         close("%s: end stress (Pa)" % name, rows[-1]["reaction_skin_z"] / 1e-6,
               compressible_uniaxial(mu, nu, 0.5)[0], rel=1e-6)
+
+
+# ------------------------------------------------------------ mesh grading
+POINTS_SCRIPT = r"""
+import json, os, sys, vtk
+import xml.etree.ElementTree as ET
+pvd = sys.argv[1]
+first = ET.parse(pvd).getroot().find("Collection").findall("DataSet")[0].get("file")
+r = vtk.vtkXMLPUnstructuredGridReader()
+r.SetFileName(os.path.join(os.path.dirname(pvd), first)); r.Update()
+g = r.GetOutput()
+print(json.dumps([g.GetPoint(i) for i in range(g.GetNumberOfPoints())]))
+"""
+
+
+def spacings(values):
+    """Gaps between the distinct sorted coordinates (1e-9 m apart)."""
+    xs = []
+    for v in sorted(values):
+        if not xs or v - xs[-1] > 1e-9:
+            xs.append(v)
+    return [b - a for a, b in zip(xs, xs[1:])]
+
+
+@test
+def block_grading(septa, work):
+    """'Grading = x, y, z' of the layered block (not centred): a 10 x 8 mm
+    block of two layers (3 mm in 3 cells, 2 mm in 2 cells), 4 x 4 lateral
+    cells, 'Grading = 1, 3, 2'.  The undeformed points of the first output
+    step are read back with VTK: the gaps between distinct x coordinates
+    are all equal (uniform along x, 1e-5 relative: gaps of float32 coordinates),
+    those along y grow from y = 0 (the smallest gap first, largest / smallest
+    = 3), and within each layer those along z shrink towards its top
+    (largest / smallest = 2).  Every cell is split into equal sub-cells in
+    the output, so the ratios of the gaps are those of the cells.  The
+    two-value form 'Grading = 3, 2' grades x as y (x gaps: ratio 3), and a
+    centred block with an odd number of cells along a graded direction is
+    refused, naming the parameter."""
+    text = re.sub(r"subsection Geometry.*?\nend\n",
+                  "subsection Geometry\n set Type = layered block\n set Mesh scale = 1e-3\n"
+                  " set Layer names = lower, upper\n set Layer thicknesses = 3, 2\n"
+                  " set Layer cells = 3, 2\n set Lateral size = 10, 8\n"
+                  " set Lateral cells = 4, 4\n set Centered = false\n"
+                  " set Grading = %s\nend\n", without_materials(uniaxial_text()), flags=re.S)
+    mat = "  set Model = neo-Hookean\n  set Shear modulus = 1e3\n  set Poisson ratio = 0.3\n"
+    text += ("subsection Materials\n subsection lower\n%s end\n subsection upper\n%s end\nend\n"
+             "subsection Loads\n subsection plate\n  set Values = -0.1e-3\n end\nend\n"
+             "subsection Time\n set Initial step = 1\n set Maximum step = 1\nend\n"
+             "subsection Linear solver\n set Solver = direct\nend\n"
+             "subsection Output\n set Write fields = true\nend\n" % (mat, mat))
+    for name, grading, ratio_x in (("xyz", "1, 3, 2", 1.0), ("two", "3, 2", 3.0)):
+        run(septa, work, "grading_" + name, None, text % grading)
+        p = system_python(["-c", POINTS_SCRIPT,
+                           os.path.join(work, "grading_" + name, "solution.pvd")])
+        assert p.returncode == 0, p.stdout + p.stderr
+        points = json.loads(p.stdout)
+        gx = spacings([x[0] for x in points])
+        gy = spacings([x[1] for x in points])
+        close("%s: x gaps, largest / smallest" % name, max(gx) / min(gx), ratio_x, rel=1e-5)
+        close("%s: y gaps, largest / smallest" % name, max(gy) / min(gy), 3.0, rel=1e-5)
+        assert gy[0] == min(gy) and all(b >= a * (1 - 1e-5) for a, b in zip(gy, gy[1:])), gy
+        for layer, lo, hi in (("lower", 0.0, 3e-3), ("upper", 3e-3, 5e-3)):
+            gz = spacings([x[2] for x in points if lo - 1e-9 <= x[2] <= hi + 1e-9])
+            close("%s: %s z gaps, largest / smallest" % (name, layer),
+                  max(gz) / min(gz), 2.0, rel=1e-5)
+            assert gz[-1] == min(gz) and all(b <= a * (1 + 1e-5) for a, b in zip(gz, gz[1:])), gz
+    bad = text.replace("set Lateral cells = 4, 4", "set Lateral cells = 4, 3").replace(
+        "set Centered = false", "set Centered = true")
+    _, out, _ = run(septa, work, "grading_odd", None, bad % "1, 3, 2", expect_rc=1)
+    assert "Geometry/Grading" in out and "even number" in out, out[-2000:]
 
 
 # -------------------------------------------------------- post-processing

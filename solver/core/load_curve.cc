@@ -66,6 +66,15 @@ namespace septa
 
 
   double
+  LoadCurve::held_value(const double t) const
+  {
+    const auto it = std::upper_bound(times.begin(), times.end(), t);
+    return it == times.begin() ? values.front()
+                               : *(values.begin() + (it - times.begin() - 1));
+  }
+
+
+  double
   LoadCurve::value(const double t) const
   {
     if (t <= times.front())

@@ -24,6 +24,11 @@ namespace septa
     double
     value(const double t) const;
 
+    /// Piecewise-constant reading of the table: the value of the last knot
+    /// at or before @p t (the first value before the first knot).
+    double
+    held_value(const double t) const;
+
     /// The first knot time after @p t, +infinity if there is none.
     double
     next_knot(const double t) const;

@@ -6,6 +6,7 @@
 
 #include <fstream>
 #include <functional>
+#include <limits>
 
 namespace septa
 {
@@ -120,8 +121,12 @@ namespace septa
                       "Cut-back stops the run below this step size.");
     prm.declare_entry("Maximum step",
                       "0.1",
-                      Patterns::Double(0.0),
-                      "Upper bound of the step size when it regrows.");
+                      Patterns::Anything(),
+                      "Upper bound of the step size when it regrows: one "
+                      "number, or a schedule 't0: dt0, t1: dt1, ...' (from "
+                      "t0 on at most dt0, from t1 on at most dt1; steps end "
+                      "on t1, t2, ...), e.g. small steps while a roller "
+                      "moves and long ones while the tissue recovers.");
     prm.declare_entry("Growth factor",
                       "1.5",
                       Patterns::Double(1.0),
@@ -435,17 +440,25 @@ namespace septa
         d.quadrature = d.degree + 1;
 
       prm.enter_subsection("Time");
-      auto &t         = run.time;
-      t.end_time      = prm.get_double("End time");
-      t.initial_step  = prm.get_double("Initial step");
-      t.minimum_step  = prm.get_double("Minimum step");
-      t.maximum_step  = prm.get_double("Maximum step");
+      auto &t        = run.time;
+      t.end_time     = prm.get_double("End time");
+      t.initial_step = prm.get_double("Initial step");
+      t.minimum_step = prm.get_double("Minimum step");
+      t.maximum_step =
+        LoadCurve(prm.get("Maximum step"), f + ": Time/Maximum step");
       t.growth_factor = prm.get_double("Growth factor");
+      for (double k = 0; k < std::numeric_limits<double>::infinity();
+           k        = t.maximum_step.next_knot(k))
+        require_input(t.maximum_step.held_value(k) > 0,
+                      f + ": Time/Maximum step",
+                      prm.get("Maximum step"),
+                      "positive step sizes ('dt' or 't0: dt0, t1: dt1, ...')");
       require_input(t.end_time > 0,
                     f + ": Time/End time",
                     prm.get("End time"),
                     "a positive time");
-      require_input(t.initial_step > 0 && t.initial_step <= t.maximum_step,
+      require_input(t.initial_step > 0 &&
+                      t.initial_step <= t.maximum_step.held_value(0.0),
                     f + ": Time/Initial step",
                     prm.get("Initial step"),
                     "a positive step no larger than 'Maximum step'");

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <core/load_curve.h>
 #include <geometry/geometry.h>
 #include <loads/load.h>
 #include <materials/fibre_field.h>
@@ -31,8 +32,11 @@ namespace septa
     double end_time      = 1.0;
     double initial_step  = 0.1;
     double minimum_step  = 1e-4;
-    double maximum_step  = 0.1;
     double growth_factor = 1.5;
+    /// Largest step from each time on ('t0: dt0, t1: dt1, ...', held
+    /// constant between knots; one number for the whole run).  Steps end
+    /// on its knots, so a phase of a load history can get its own steps.
+    LoadCurve maximum_step{std::vector<double>{0.0}, std::vector<double>{0.1}};
   };
 
   struct NewtonParameters

@@ -38,6 +38,17 @@ namespace septa
       {
         if (stop_requested())
           return Outcome::interrupted;
+        // The step schedule: at most the maximum step in force at t, and
+        // end on its next knot (a knot closer than eps counts as reached).
+        const double eps  = 1e-9 * tp.end_time;
+        dt                = std::min(dt, tp.maximum_step.held_value(t + eps));
+        const double knot = tp.maximum_step.next_knot(t + eps);
+        double       unclamped = 0.0;
+        if (t + dt > knot - eps && knot < tp.end_time * (1.0 - 1e-9))
+          {
+            unclamped = dt;
+            dt        = knot - t;
+          }
         if (t + dt > tp.end_time * (1.0 - 1e-9))
           dt = tp.end_time - t;
         for (auto *p : participants)
@@ -106,8 +117,12 @@ namespace septa
                    "unstable (past a buckling, wrinkling or creasing point)"
                 << std::endl;
         after_step(t >= tp.end_time * (1.0 - 1e-12), stats);
+        // A step shortened to land on a knot does not hold back the next.
+        if (unclamped > dt)
+          dt = unclamped;
         if (stats.newton_iterations <= run_parameters.newton.easy_iterations)
-          dt = std::min(dt * tp.growth_factor, tp.maximum_step);
+          dt = std::min(dt * tp.growth_factor,
+                        tp.maximum_step.held_value(t + eps));
       }
     return Outcome::completed;
   }

@@ -4,6 +4,7 @@
 
 #include <deal.II/grid/grid_generator.h>
 
+#include <array>
 #include <cmath>
 #include <numeric>
 
@@ -50,12 +51,14 @@ namespace septa
                         "Coarse cells in x and y (>= 1).");
       prm.declare_entry("Grading",
                         "1, 1",
-                        Patterns::List(Patterns::Double(1.0), 2, 2),
-                        "Ratio of the largest to the smallest cell along "
-                        "x and y (geometric; smallest at the centre, or at "
-                        "x, y = 0 if not 'Centered') and along z (within "
-                        "each layer, smallest at its top, the skin side): "
-                        "fine cells under a probe or applicator.");
+                        Patterns::List(Patterns::Double(1.0), 2, 3),
+                        "Ratio of the largest to the smallest cell, "
+                        "geometric: 'lateral, vertical' or 'x, y, z'. "
+                        "Laterally the smallest cell is at the centre, or "
+                        "at x = 0 or y = 0 if not 'Centered'; along z, "
+                        "within each layer, at its top (the skin side). "
+                        "Fine cells under a probe or applicator; 'x, y, z' "
+                        "keeps x uniform along a roller's track.");
       prm.declare_entry("Centered",
                         "true",
                         Patterns::Bool(),
@@ -110,14 +113,15 @@ namespace septa
       centered     = prm.get_bool("Centered");
       const auto g = Utilities::string_to_double(
         Utilities::split_string_list(prm.get("Grading")));
-      grading[0] = g[0];
-      grading[1] = g[1];
-      require_input(!centered || grading[0] == 1 ||
-                      (lateral_cells[0] % 2 == 0 && lateral_cells[1] % 2 == 0),
-                    where + "/Grading",
-                    prm.get("Grading"),
-                    "1 for x and y, or even 'Lateral cells' (a centred "
-                    "grading is symmetric)");
+      // Two values: one ratio for x and y, then z.
+      grading = g.size() == 2 ? std::array<double, 3>{{g[0], g[0], g[1]}}
+                              : std::array<double, 3>{{g[0], g[1], g[2]}};
+      for (unsigned int d = 0; d < 2; ++d)
+        require_input(!centered || grading[d] == 1 || lateral_cells[d] % 2 == 0,
+                      where + "/Grading",
+                      prm.get("Grading"),
+                      "1 along x (y), or an even number of 'Lateral cells' "
+                      "along it (a centred grading is symmetric)");
       for (unsigned int i = 0; i < names.size(); ++i)
         for (unsigned int j = 0; j < i; ++j)
           require_input(names[i] != names[j],
@@ -131,20 +135,20 @@ namespace septa
     {
       std::vector<std::vector<double>> steps(3);
       for (unsigned int d = 0; d < 2; ++d)
-        if (centered && grading[0] > 1)
+        if (centered && grading[d] > 1)
           {
             // Symmetric: fine at the centre, coarse at both sides.
             auto half =
-              graded(0.5 * lateral[d], lateral_cells[d] / 2, grading[0]);
+              graded(0.5 * lateral[d], lateral_cells[d] / 2, grading[d]);
             steps[d].assign(half.rbegin(), half.rend());
             steps[d].insert(steps[d].end(), half.begin(), half.end());
           }
         else
-          steps[d] = graded(lateral[d], lateral_cells[d], grading[0]);
+          steps[d] = graded(lateral[d], lateral_cells[d], grading[d]);
       for (unsigned int l = 0; l < names.size(); ++l)
         {
           // Fine at the top of the layer.
-          const auto cells = graded(thicknesses[l], layer_cells[l], grading[1]);
+          const auto cells = graded(thicknesses[l], layer_cells[l], grading[2]);
           steps[2].insert(steps[2].end(), cells.rbegin(), cells.rend());
         }
       const double height =
@@ -209,7 +213,7 @@ namespace septa
       return sizes;
     }
 
-    double                    grading[2] = {1, 1};
+    std::array<double, 3>     grading = {{1, 1, 1}};
     std::vector<std::string>  names;
     std::vector<double>       thicknesses;
     std::vector<unsigned int> layer_cells;
