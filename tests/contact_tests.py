@@ -125,8 +125,8 @@ def contact_friction(septa, work):
     """Coulomb friction, mu = 0.3: a block on a rigid seat, pressed and
     pushed sideways through its top.  Pushed 2 mm, the whole base slides
     (slip area = contact area) and the tangential force on the seat is mu
-    times the normal force to 1e-6 (every point on the cone, sliding the
-    same way), while its centre has moved with the top (more than half of
+    times the normal force to 1e-5 and not more (every point on the cone,
+    sliding nearly the same way), while its centre has moved with the top (more than half of
     the push; the first 0.4 mm or so shear the block before it slides).  Pushed 0.1 mm, the tangential force stays below mu N (under
     half of it) and the base centre sticks: it moves by less than 20 % of
     the push (the elastic slip mu p / eps_T is about 0.02 mm).  Frictionless,
@@ -136,8 +136,12 @@ def contact_friction(septa, work):
     assert abs(last["time"] - 2) < 1e-12
     close("sliding: slip area / contact area", last["contact_seat_slip_area"] /
           last["contact_seat_area"], 1.0, rel=1e-12)
-    close("sliding: F_x / (mu |F_z|)", last["contact_seat_force_x"],
-          -0.3 * last["contact_seat_force_z"], rel=1e-6)
+    # Each point slides along its own v / |v|: the base also spreads
+    # sideways a little as it slides, so |F_x| is mu N times the mean
+    # cosine of the slip angles, just under 1 (1e-5: angles below 0.3 deg).
+    ratio = last["contact_seat_force_x"] / (-0.3 * last["contact_seat_force_z"])
+    close("sliding: F_x / (mu |F_z|)", ratio, 1.0, rel=1e-5)
+    assert ratio <= 1 + 1e-9, ratio
     print("  sliding: base centre u_x / push = %.4g" % (last["u_bottom_x"] / 2e-3))
     assert 0.5 < last["u_bottom_x"] / 2e-3 <= 1.0, last["u_bottom_x"]
     _, _, stick = run(septa, work, "stick", None, seat(1e-4))

@@ -163,6 +163,12 @@ namespace septa
     const unsigned int nq   = fv.n_quadrature_points;
     const unsigned int n    = fv.dofs_per_cell;
     auto              &out  = trial[key];
+    // Stick or slip of the last evaluation, to count each point's flips.
+    std::vector<ContactMode> last(nq, ContactMode::apart);
+    for (unsigned int q = 0; q < std::min<std::size_t>(nq, out.size()); ++q)
+      last[q] = out[q].mode;
+    auto &flip = flips[key];
+    flip.resize(nq, 0);
     out.assign(nq, ContactPointTrial());
     const auto  found = step.find(key);
     const auto *state = found == step.end() ? nullptr : &found->second;
@@ -249,29 +255,41 @@ namespace septa
             r.cone_ratio =
               bound > 0 ? eps_t * v_norm / bound : (v_norm > 0 ? 1e300 : 0.0);
             r.direction = v_norm > 0 ? v / v_norm : Tensor<1, 3>();
-            if (s.mode == ContactMode::sticking)
+            // Return mapping, at every Newton iteration (Wriggers 2006,
+            // sec. 10.3): the trial traction -eps_T v sticks inside the
+            // cone, and outside it is returned onto the cone along
+            // m = v / |v|, t_T = -b m, with the consistent tangent
+            // d t_T = -(m (x) db + b / |v| (I - m m) dv).  |v| > b / eps_T
+            // on the cone, so m is defined wherever the traction is not
+            // zero.
+            // A point that flipped between the two twice in this step
+            // sits on the cone, where they agree, and Newton would cycle
+            // between them: it slides for the rest of the step.
+            const bool slide =
+              eps_t * v_norm > bound || (flip[q] >= 2 && v_norm > 0);
+            const ContactMode mode =
+              slide ? ContactMode::sliding : ContactMode::sticking;
+            if (last[q] != ContactMode::apart &&
+                last[q] != ContactMode::touching && last[q] != mode)
+              flip[q] = std::min(flip[q] + 1, 2);
+            if (!slide)
               {
                 traction -= eps_t * v;
                 D -= eps_t * dv;
+                r.mode        = ContactMode::sticking;
                 r.next.anchor = obstacle->to_body(a, t);
+                r.next.mode   = ContactMode::sticking;
               }
             else
               {
-                // Return onto the cone: t_T = -b m, m = v / |v|;
-                // d t_T = -(m (x) db + b (I - m m) dv / |v|).  Deep
-                // inside the cone or against the direction of the last
-                // slide (where v / |v| turns fast or flips, and Newton
-                // would flip with it): along the last direction, until the
-                // active set makes the point stick.
-                const bool deep =
-                  r.cone_ratio < 0.5 || r.direction * s.direction <= 0;
-                const Tensor<1, 3> m = deep ? s.direction : r.direction;
+                const Tensor<1, 3> m = r.direction;
                 traction -= bound * m;
-                D -= outer_product(m, dbound);
-                if (!deep)
-                  D -= bound / v_norm *
+                D -= outer_product(m, dbound) +
+                     bound / v_norm *
                        ((Tensor<2, 3>(I) - outer_product(m, m)) * dv);
+                r.mode           = ContactMode::sliding;
                 r.slip           = true;
+                r.next.mode      = ContactMode::sliding;
                 r.next.direction = m;
                 r.next.anchor =
                   obstacle->to_body(proj.closest - (bound / eps_t) * m, t);
@@ -305,7 +323,7 @@ namespace septa
     // Every point starts the step in the mode it ended the last one.
     step = committed;
     trial.clear();
-    switches.clear();
+    flips.clear();
     step_set_updates = 0;
     step_updates     = 0;
   }
@@ -314,11 +332,10 @@ namespace septa
   bool
   RigidContact::update_multipliers()
   {
-    // Active set: modes the converged state contradicts.  A point apart
+    // Active set: contact the converged state contradicts.  A point apart
     // that penetrates touches (and sticks if it remembers an obstacle
-    // point); a point in contact that pulls lets go; a sticking point
-    // outside the cone (1 % slack, so that a point on the cone does not
-    // switch back and forth) slides; a sliding point inside it sticks.
+    // point); a point in contact that pulls lets go.  Sticking or sliding
+    // is decided by the return mapping at every Newton iteration.
     unsigned int changes = 0;
     for (const auto &[key, points] : trial)
       {
@@ -333,30 +350,9 @@ namespace septa
                                                      : ContactMode::touching;
             else if (mode != ContactMode::apart && r.raw_pressure < 0)
               mode = ContactMode::apart; // pulls: let go
-            else if (mode == ContactMode::sticking && r.cone_ratio > 1.01)
-              {
-                mode           = ContactMode::sliding;
-                s[q].direction = r.direction;
-              }
-            else if (mode == ContactMode::sliding &&
-                     (r.cone_ratio < 0.99 ||
-                      (r.direction * s[q].direction) < 0.999))
-              // Inside the cone, or sliding another way than the one
-              // held: stick, and slide anew from there if it must.
-              mode = ContactMode::sticking;
-            // A point that went back and forth between sticking and sliding
-            // sits on the cone, where the two differ by little, and the
-            // others would chase it: it slides for the rest of the step
-            // (its traction stays on the cone, never outside).
-            auto &count = switches[key];
-            count.resize(points.size(), 0);
-            if (r.mode != ContactMode::apart && mode != ContactMode::apart &&
-                count[q] >= 2)
-              mode = ContactMode::sliding;
             if (mode != r.mode)
               {
                 ++changes;
-                ++count[q];
                 s[q].mode = mode;
               }
           }

@@ -95,13 +95,17 @@ namespace septa
    * consistent, with the curvature of the obstacle (d n / d x) and the
    * slip term, which is not symmetric.
    *
-   * Active set: each point's mode (apart, touching, sticking, sliding) is
-   * fixed during a Newton solve, starting from the last step's; after a
-   * converged solve, points that penetrate while apart, stick outside the
-   * cone or slide inside it change mode and Newton solves again (a primal
-   * active-set strategy, Hueber & Wohlmuth 2005; Wriggers 2006 sec. 6.3).
-   * Letting modes change inside Newton instead makes points near p = 0
-   * and near the cone switch back and forth in every iteration.
+   * Active set: whether a point is apart or in contact is fixed during a
+   * Newton solve, starting from the last step's; after a converged solve,
+   * points that penetrate while apart or pull while in contact change and
+   * Newton solves again (a primal active-set strategy, Hueber & Wohlmuth
+   * 2005; Wriggers 2006 sec. 6.3): letting contact change inside Newton
+   * makes points near p = 0 switch back and forth in every iteration.
+   * Stick or slip is the return mapping's at every iteration (a held
+   * direction of slip would need an active-set update for every turn of
+   * the slip, and points at the edge of the contact zone, where it turns
+   * fast, would exhaust them); a point that flips between them twice in a
+   * step slides for the rest of it.
    *
    * State per face quadrature point (mode, multiplier, sticking point) is
    * kept by face and committed only when a step converges; a rejected step
@@ -183,8 +187,8 @@ namespace septa
 
     /// Committed and current-step state, by face index.
     std::map<unsigned int, std::vector<ContactPointState>> committed, step;
-    /// Mode changes of each point in this step.
-    std::map<unsigned int, std::vector<unsigned char>> switches;
+    /// Stick-slip flips of each point in this step's Newton iterations.
+    std::map<unsigned int, std::vector<unsigned char>> flips;
     unsigned int step_set_updates = 0, step_updates = 0;
   };
 
