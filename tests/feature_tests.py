@@ -31,6 +31,15 @@ def without_materials(text):
     return re.sub(r"subsection Materials.*?\nend\n", "", text, flags=re.S)
 
 
+def layered_uniaxial(geometry):
+    """uniaxial.prm without its materials, on a layered block (mm) given by
+    the @geometry lines."""
+    return re.sub(r"subsection Geometry.*?\nend\n",
+                  "subsection Geometry\n set Type = layered block\n set Mesh scale = 1e-3\n" +
+                  geometry.replace("\\", "\\\\") + "end\n",
+                  without_materials(uniaxial_text()), flags=re.S)
+
+
 def with_loads(text, names, blocks):
     """@text with its load list replaced by @names and the plate section
     replaced by @blocks (subsection text of the new loads)."""
@@ -504,12 +513,10 @@ def excitation_curves(septa, work):
     muscle = ("  set Model = Martins muscle\n  set Fibre direction = 0, 0, 1\n"
               "  set Poisson ratio = 0.45\n  subsection Activation\n"
               "   set Maximum active stress = 1e3\n%s  end\n")
-    text = re.sub(r"subsection Geometry.*?\nend\n",
-                  "subsection Geometry\n set Type = layered block\n set Mesh scale = 1e-3\n"
-                  " set Layer names = lower, middle, upper\n"
-                  " set Layer thicknesses = 0.3, 0.3, 0.4\n"
-                  " set Layer cells = 1, 1, 1\n set Lateral size = 1, 1\n set Lateral cells = 1, 1\n"
-                  " set Centered = false\nend\n", without_materials(uniaxial_text()), flags=re.S)
+    text = layered_uniaxial(" set Layer names = lower, middle, upper\n"
+                            " set Layer thicknesses = 0.3, 0.3, 0.4\n"
+                            " set Layer cells = 1, 1, 1\n set Lateral size = 1, 1\n"
+                            " set Lateral cells = 1, 1\n set Centered = false\n")
     text += ("subsection Materials\n subsection lower\n%s end\n subsection middle\n%s end\n"
              " subsection upper\n%s end\nend\n"
              % (muscle % ("   set Excitation = table\n   set Excitation file = %s\n" % csv_file),
@@ -717,12 +724,10 @@ def block_grading(septa, work):
     two-value form 'Grading = 3, 2' grades x as y (x gaps: ratio 3), and a
     centred block with an odd number of cells along a graded direction is
     refused, naming the parameter."""
-    text = re.sub(r"subsection Geometry.*?\nend\n",
-                  "subsection Geometry\n set Type = layered block\n set Mesh scale = 1e-3\n"
-                  " set Layer names = lower, upper\n set Layer thicknesses = 3, 2\n"
-                  " set Layer cells = 3, 2\n set Lateral size = 10, 8\n"
-                  " set Lateral cells = 4, 4\n set Centered = false\n"
-                  " set Grading = %s\nend\n", without_materials(uniaxial_text()), flags=re.S)
+    text = layered_uniaxial(" set Layer names = lower, upper\n set Layer thicknesses = 3, 2\n"
+                            " set Layer cells = 3, 2\n set Lateral size = 10, 8\n"
+                            " set Lateral cells = 4, 4\n set Centered = false\n"
+                            " set Grading = %s\n")
     mat = "  set Model = neo-Hookean\n  set Shear modulus = 1e3\n  set Poisson ratio = 0.3\n"
     text += ("subsection Materials\n subsection lower\n%s end\n subsection upper\n%s end\nend\n"
              "subsection Loads\n subsection plate\n  set Values = -0.1e-3\n end\nend\n"
