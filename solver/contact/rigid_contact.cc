@@ -168,7 +168,7 @@ namespace septa
     for (unsigned int q = 0; q < std::min<std::size_t>(nq, out.size()); ++q)
       last[q] = out[q].mode;
     auto &flip = flips[key];
-    flip.resize(nq, 0);
+    flip.resize(nq);
     out.assign(nq, ContactPointTrial());
     const auto  found = step.find(key);
     const auto *state = found == step.end() ? nullptr : &found->second;
@@ -264,15 +264,30 @@ namespace septa
             // zero.
             // A point that flipped between the two twice in this step
             // sits on the cone, where they agree, and Newton would cycle
-            // between them: it slides for the rest of the step.
-            const bool slide =
-              eps_t * v_norm > bound || (flip[q] >= 2 && v_norm > 0);
+            // between them: it slides for the rest of the step, along the
+            // direction it had then (v / |v| of a point inside the cone
+            // turns fast, and Newton would turn with it).
+            auto             &f     = flip[q];
+            const bool        slide = f.count >= 2 || eps_t * v_norm > bound;
             const ContactMode mode =
               slide ? ContactMode::sliding : ContactMode::sticking;
-            if (last[q] != ContactMode::apart &&
-                last[q] != ContactMode::touching && last[q] != mode)
-              flip[q] = std::min(flip[q] + 1, 2);
-            if (!slide)
+            if (f.count < 2 && last[q] != ContactMode::apart &&
+                last[q] != ContactMode::touching && last[q] != mode &&
+                ++f.count == 2)
+              f.direction = r.direction;
+            if (f.count >= 2)
+              {
+                const Tensor<1, 3> &m = f.direction;
+                traction -= bound * m;
+                D -= outer_product(m, dbound);
+                r.mode           = ContactMode::sliding;
+                r.slip           = true;
+                r.next.mode      = ContactMode::sliding;
+                r.next.direction = m;
+                r.next.anchor =
+                  obstacle->to_body(proj.closest - (bound / eps_t) * m, t);
+              }
+            else if (!slide)
               {
                 traction -= eps_t * v;
                 D -= eps_t * dv;

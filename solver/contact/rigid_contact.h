@@ -105,7 +105,7 @@ namespace septa
    * direction of slip would need an active-set update for every turn of
    * the slip, and points at the edge of the contact zone, where it turns
    * fast, would exhaust them); a point that flips between them twice in a
-   * step slides for the rest of it.
+   * step slides for the rest of it, along the direction it had then.
    *
    * State per face quadrature point (mode, multiplier, sticking point) is
    * kept by face and committed only when a step converges; a rejected step
@@ -187,8 +187,14 @@ namespace septa
 
     /// Committed and current-step state, by face index.
     std::map<unsigned int, std::vector<ContactPointState>> committed, step;
-    /// Stick-slip flips of each point in this step's Newton iterations.
-    std::map<unsigned int, std::vector<unsigned char>> flips;
+    /// Stick-slip flips of a point in this step's Newton iterations, and
+    /// the direction it slides along after the second.
+    struct Flips
+    {
+      unsigned int         count = 0;
+      dealii::Tensor<1, 3> direction;
+    };
+    std::map<unsigned int, std::vector<Flips>> flips;
     unsigned int step_set_updates = 0, step_updates = 0;
   };
 
