@@ -256,20 +256,7 @@ def contact_rolling(septa, work):
     their mean), the force along the motion small against it (a rolling
     cylinder on a frictionless surface pushes only through its normal,
     and the pressure field moves with it: |F_x| < 5 % of F_z)."""
-    text = ("subsection Geometry\n set Type = layered block\n set Mesh scale = 1e-3\n"
-            " set Layer names = tissue\n set Layer thicknesses = 10\n set Layer cells = 4\n"
-            " set Lateral size = 60, 10\n set Lateral cells = 24, 4\nend\n"
-            "subsection Materials\n subsection tissue\n  set Model = neo-Hookean\n"
-            "  set Shear modulus = 1000\n  set Bulk modulus = 50e3\n end\nend\n"
-            "subsection Loads\n set Names = bone, roller\n" + CLAMP +
-            " subsection roller\n  set Type = contact\n  set Obstacle = cylinder\n"
-            "  subsection cylinder\n   set Radius = 0.01\n   set Length = 0.03\n"
-            "   set Axis = 0, 1, 0\n   set Position = -0.015, 0, 0.02\n"
-            "   set Translation = 0: 0, 0, 0; 1: 0, 0, -1e-3; 4: 0.03, 0, -1e-3\n"
-            "   set Rotation = 0:0, 1:0, 4:3\n  end\n end\nend\n"
-            "subsection Time\n set End time = 4\n set Initial step = 0.25\n"
-            " set Maximum step = 0.25\nend\n")
-    _, _, rows = run(septa, work, "rolling", None, text)
+    _, _, rows = run(septa, work, "rolling", None, rolling_case())
     assert abs(rows[-1]["time"] - 4) < 1e-12
     late = [r for r in rows if r["time"] >= 2.5 - 1e-9]
     assert len(late) >= 6, len(late)
@@ -282,6 +269,51 @@ def contact_rolling(septa, work):
     sideways = max(abs(r["contact_roller_force_x"]) for r in late)
     print("  largest |F_x| in the second half: %.3g N (F_z %.3g N)" % (sideways, mean))
     assert sideways < 0.05 * mean, sideways
+
+
+@test
+def contact_early_active_set(septa, work):
+    """'Newton/Active-set tolerance': the rolling case of contact_rolling
+    (its active set changes in every step as the cylinder moves on) with
+    the contact active set updated as soon as |R| <= 1e-4 |f_int| (the
+    default) and only at convergence (0).  Both end every step at the
+    same converged state: every row's contact force and penetration agree
+    to 1e-6 of the largest (both stop at the same Newton tolerance, and the
+    multipliers are updated only at convergence in both), and the early
+    updates take fewer Newton iterations in all."""
+    runs = {}
+    for label, tol in (("early", "1e-4"), ("late", "0")):
+        _, _, runs[label] = run(septa, work, label, None, rolling_case() +
+                                "subsection Newton\n set Active-set tolerance = %s\nend\n" % tol)
+    early, late = runs["early"], runs["late"]
+    assert len(early) == len(late), (len(early), len(late))
+    scale = max(abs(r["contact_roller_force_z"]) for r in late)
+    for a, b in zip(early, late):
+        close("t = %g: roller force z (N)" % b["time"], a["contact_roller_force_z"],
+              b["contact_roller_force_z"], abs_=1e-6 * scale)
+        close("t = %g: roller force x (N)" % b["time"], a["contact_roller_force_x"],
+              b["contact_roller_force_x"], abs_=1e-6 * scale)
+    its = [sum(r["newton_iterations"] for r in x[1:]) for x in (early, late)]
+    print("  Newton iterations: %d early, %d at convergence only" % tuple(its))
+    assert its[0] < its[1], its
+
+
+def rolling_case():
+    """contact_rolling's cylinder (radius 10 mm) pressed 1 mm into a long
+    block and rolled 30 mm along it, frictionless."""
+    return ("subsection Geometry\n set Type = layered block\n set Mesh scale = 1e-3\n"
+            " set Layer names = tissue\n set Layer thicknesses = 10\n set Layer cells = 4\n"
+            " set Lateral size = 60, 10\n set Lateral cells = 24, 4\nend\n"
+            "subsection Materials\n subsection tissue\n  set Model = neo-Hookean\n"
+            "  set Shear modulus = 1000\n  set Bulk modulus = 50e3\n end\nend\n"
+            "subsection Loads\n set Names = bone, roller\n" + CLAMP +
+            " subsection roller\n  set Type = contact\n  set Obstacle = cylinder\n"
+            "  subsection cylinder\n   set Radius = 0.01\n   set Length = 0.03\n"
+            "   set Axis = 0, 1, 0\n   set Position = -0.015, 0, 0.02\n"
+            "   set Translation = 0: 0, 0, 0; 1: 0, 0, -1e-3; 4: 0.03, 0, -1e-3\n"
+            "   set Rotation = 0:0, 1:0, 4:3\n  end\n end\nend\n"
+            "subsection Time\n set End time = 4\n set Initial step = 0.25\n"
+            " set Maximum step = 0.25\nend\n")
 
 
 @test

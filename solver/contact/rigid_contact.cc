@@ -347,7 +347,18 @@ namespace septa
   bool
   RigidContact::update_multipliers()
   {
-    // Active set: contact the converged state contradicts.  A point apart
+    if (update_active_set())
+      return true;
+    if (!augmented)
+      return false;
+    return update_penalty_multipliers();
+  }
+
+
+  bool
+  RigidContact::update_active_set()
+  {
+    // Active set: contact the current state contradicts.  A point apart
     // that penetrates touches (and sticks if it remembers an obstacle
     // point); a point in contact that pulls lets go.  Sticking or sliding
     // is decided by the return mapping at every Newton iteration.
@@ -383,8 +394,13 @@ namespace septa
                            "/Maximum active-set changes)");
         return true;
       }
-    if (!augmented)
-      return false;
+    return false;
+  }
+
+
+  bool
+  RigidContact::update_penalty_multipliers()
+  {
     // Penetration, or a gap where lambda still presses (after unloading),
     // over the tolerance.
     double worst = 0;

@@ -152,6 +152,8 @@ namespace septa
     begin_step(const double time) override;
     bool
     update_multipliers() override;
+    bool
+    update_active_set() override;
     void
     rollback() override;
     void
@@ -173,6 +175,11 @@ namespace septa
     unsigned int set_updates = 0, updates = 0;
 
   private:
+    /// Uzawa update of the multipliers; true if a point penetrates more
+    /// than the tolerance.
+    bool
+    update_penalty_multipliers();
+
     const Discretization                *d = nullptr;
     std::string                          where, boundary;
     std::unique_ptr<Obstacle>            obstacle;

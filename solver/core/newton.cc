@@ -79,9 +79,32 @@ namespace septa
                 << "  J~ mismatch = " << local_error_J
                 << "  p~ mismatch = " << local_error_p
                 << "  Dirichlet mismatch = " << mismatch << std::endl;
-        if (dirichlet_done && local_converged() &&
-            residual <= nt.residual_tolerance * assembler.f_int_norm +
-                          nt.absolute_tolerance)
+        const bool converged =
+          dirichlet_done && local_converged() &&
+          residual <= nt.residual_tolerance * assembler.f_int_norm +
+                        nt.absolute_tolerance;
+        if (!converged && dirichlet_done &&
+            residual <= nt.active_set_tolerance * assembler.f_int_norm)
+          {
+            // Close: a contact active set this iterate contradicts is
+            // updated now rather than after the last iterations.
+            bool again = false;
+            for (auto *p : participants)
+              again = p->update_active_set() || again;
+            if (again)
+              {
+                ++stats.multiplier_updates;
+                first = it;
+                if (!assembler.assemble(ghosted, local_fields, time, false))
+                  return false;
+                residual = free_norm();
+                if (run.newton.verbose)
+                  pcout << "    Newton: contact active set updated early, "
+                           "|R| = "
+                        << residual << std::endl;
+              }
+          }
+        else if (converged)
           {
             // Converged at fixed multipliers; done unless a participant
             // (augmented-Lagrangian contact) updates them.  Every one is

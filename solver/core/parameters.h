@@ -45,6 +45,8 @@ namespace septa
     double       residual_tolerance = 1e-8;
     double       absolute_tolerance = 1e-12;
     unsigned int max_line_search    = 5;
+    /// Contact active set checked once |R| <= this * |f_int|.
+    double active_set_tolerance = 1e-4;
     /// Steps that converge within this many iterations let the step grow.
     unsigned int easy_iterations = 5;
     /// Print the residual of every iteration.

@@ -33,6 +33,15 @@ namespace septa
       (void)iteration;
     }
 
+    /// Newton is close to convergence (see 'Active-set tolerance'): if the
+    /// current iterate contradicts the active set (contact), update it and
+    /// return true.  Collective: every rank returns the same.
+    virtual bool
+    update_active_set()
+    {
+      return false;
+    }
+
     /// Newton converged at fixed multipliers: update them (augmented
     /// Lagrangian) and return true if another Newton solve is needed.
     /// Collective: every rank returns the same.
