@@ -275,18 +275,18 @@ namespace septa
                 last[q] != ContactMode::touching && last[q] != mode &&
                 ++f.count == 2)
               f.direction = r.direction;
+            // On the cone along m: t_T = -b m, d t_T = -m (x) db + ...
+            const auto slide_along = [&](const Tensor<1, 3> &m) {
+              traction -= bound * m;
+              D -= outer_product(m, dbound);
+              r.mode = r.next.mode = ContactMode::sliding;
+              r.slip               = true;
+              r.next.direction     = m;
+              r.next.anchor =
+                obstacle->to_body(proj.closest - (bound / eps_t) * m, t);
+            };
             if (f.count >= 2)
-              {
-                const Tensor<1, 3> &m = f.direction;
-                traction -= bound * m;
-                D -= outer_product(m, dbound);
-                r.mode           = ContactMode::sliding;
-                r.slip           = true;
-                r.next.mode      = ContactMode::sliding;
-                r.next.direction = m;
-                r.next.anchor =
-                  obstacle->to_body(proj.closest - (bound / eps_t) * m, t);
-              }
+              slide_along(f.direction);
             else if (!slide)
               {
                 traction -= eps_t * v;
@@ -297,17 +297,11 @@ namespace septa
               }
             else
               {
+                // ... - b / |v| (I - m m) dv, m turning with v.
                 const Tensor<1, 3> m = r.direction;
-                traction -= bound * m;
-                D -= outer_product(m, dbound) +
-                     bound / v_norm *
-                       ((Tensor<2, 3>(I) - outer_product(m, m)) * dv);
-                r.mode           = ContactMode::sliding;
-                r.slip           = true;
-                r.next.mode      = ContactMode::sliding;
-                r.next.direction = m;
-                r.next.anchor =
-                  obstacle->to_body(proj.closest - (bound / eps_t) * m, t);
+                slide_along(m);
+                D -= bound / v_norm *
+                     ((Tensor<2, 3>(I) - outer_product(m, m)) * dv);
               }
             r.next.anchored = true;
             r.shear_current = (traction - (traction * normal) * normal) *

@@ -79,6 +79,18 @@ namespace septa
                 << "  J~ mismatch = " << local_error_J
                 << "  p~ mismatch = " << local_error_p
                 << "  Dirichlet mismatch = " << mismatch << std::endl;
+        // A participant changed the problem: its iterations count anew.
+        const auto start_again = [&](const char *what) {
+          ++stats.multiplier_updates;
+          first = it;
+          if (!assembler.assemble(ghosted, local_fields, time, false))
+            return false;
+          residual = free_norm();
+          if (run.newton.verbose)
+            pcout << "    Newton: " << what << ", |R| = " << residual
+                  << std::endl;
+          return true;
+        };
         const bool converged =
           dirichlet_done && local_converged() &&
           residual <= nt.residual_tolerance * assembler.f_int_norm +
@@ -91,18 +103,8 @@ namespace septa
             bool again = false;
             for (auto *p : participants)
               again = p->update_active_set() || again;
-            if (again)
-              {
-                ++stats.multiplier_updates;
-                first = it;
-                if (!assembler.assemble(ghosted, local_fields, time, false))
-                  return false;
-                residual = free_norm();
-                if (run.newton.verbose)
-                  pcout << "    Newton: contact active set updated early, "
-                           "|R| = "
-                        << residual << std::endl;
-              }
+            if (again && !start_again("contact active set updated early"))
+              return false;
           }
         else if (converged)
           {
@@ -114,15 +116,8 @@ namespace septa
               again = p->update_multipliers() || again;
             if (!again)
               return true;
-            ++stats.multiplier_updates;
-            first = it;
-            if (!assembler.assemble(ghosted, local_fields, time, false))
+            if (!start_again("contact active set or multipliers updated"))
               return false;
-            residual = free_norm();
-            if (run.newton.verbose)
-              pcout << "    Newton: contact active set or multipliers "
-                       "updated, |R| = "
-                    << residual << std::endl;
           }
         if (interrupt && interrupt())
           {
