@@ -34,9 +34,9 @@ def without_materials(text):
 def layered_uniaxial(geometry):
     """uniaxial.prm without its materials, on a layered block (mm) given by
     the @geometry lines."""
-    return re.sub(r"subsection Geometry.*?\nend\n",
-                  "subsection Geometry\n set Type = layered block\n set Mesh scale = 1e-3\n" +
-                  geometry.replace("\\", "\\\\") + "end\n",
+    section = ("subsection Geometry\n set Type = layered block\n set Mesh scale = 1e-3\n" +
+               geometry + "end\n")
+    return re.sub(r"subsection Geometry.*?\nend\n", lambda _: section,
                   without_materials(uniaxial_text()), flags=re.S)
 
 

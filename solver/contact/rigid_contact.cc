@@ -16,8 +16,8 @@ namespace septa
 
   namespace
   {
-    // X, lambda, anchored, anchor, mode, direction
-    constexpr unsigned int packed_size = 12;
+    // X, lambda, anchored, anchor, mode
+    constexpr unsigned int packed_size = 9;
 
     bool
     worth_keeping(const ContactPointState &s)
@@ -163,12 +163,18 @@ namespace septa
     const unsigned int nq   = fv.n_quadrature_points;
     const unsigned int n    = fv.dofs_per_cell;
     auto              &out  = trial[key];
-    // Stick or slip of the last evaluation, to count each point's flips.
-    std::vector<ContactMode> last(nq, ContactMode::apart);
-    for (unsigned int q = 0; q < std::min<std::size_t>(nq, out.size()); ++q)
-      last[q] = out[q].mode;
-    auto &flip = flips[key];
-    flip.resize(nq);
+    // With friction: stick or slip of the last evaluation, to count each
+    // point's flips.
+    std::vector<ContactMode> last;
+    std::vector<Flips>      *flip = nullptr;
+    if (friction > 0)
+      {
+        last.assign(nq, ContactMode::apart);
+        for (unsigned int q = 0; q < std::min<std::size_t>(nq, out.size()); ++q)
+          last[q] = out[q].mode;
+        flip = &flips[key];
+        flip->resize(nq);
+      }
     out.assign(nq, ContactPointTrial());
     const auto  found = step.find(key);
     const auto *state = found == step.end() ? nullptr : &found->second;
@@ -252,9 +258,8 @@ namespace septa
             const double       bound = friction * std::max(p, 0.0);
             const Tensor<1, 3> dbound =
               p > 0 ? -friction * eps * normal : Tensor<1, 3>();
-            r.cone_ratio =
-              bound > 0 ? eps_t * v_norm / bound : (v_norm > 0 ? 1e300 : 0.0);
-            r.direction = v_norm > 0 ? v / v_norm : Tensor<1, 3>();
+            const Tensor<1, 3> direction =
+              v_norm > 0 ? v / v_norm : Tensor<1, 3>();
             // Return mapping, at every Newton iteration (Wriggers 2006,
             // sec. 10.3): the trial traction -eps_T v sticks inside the
             // cone, and outside it is returned onto the cone along
@@ -267,21 +272,20 @@ namespace septa
             // between them: it slides for the rest of the step, along the
             // direction it had then (v / |v| of a point inside the cone
             // turns fast, and Newton would turn with it).
-            auto             &f     = flip[q];
+            auto             &f     = (*flip)[q];
             const bool        slide = f.count >= 2 || eps_t * v_norm > bound;
             const ContactMode mode =
               slide ? ContactMode::sliding : ContactMode::sticking;
             if (f.count < 2 && last[q] != ContactMode::apart &&
                 last[q] != ContactMode::touching && last[q] != mode &&
                 ++f.count == 2)
-              f.direction = r.direction;
+              f.direction = direction;
             // On the cone along m: t_T = -b m, d t_T = -m (x) db + ...
             const auto slide_along = [&](const Tensor<1, 3> &m) {
               traction -= bound * m;
               D -= outer_product(m, dbound);
               r.mode = r.next.mode = ContactMode::sliding;
               r.slip               = true;
-              r.next.direction     = m;
               r.next.anchor =
                 obstacle->to_body(proj.closest - (bound / eps_t) * m, t);
             };
@@ -298,10 +302,10 @@ namespace septa
             else
               {
                 // ... - b / |v| (I - m m) dv, m turning with v.
-                const Tensor<1, 3> m = r.direction;
-                slide_along(m);
+                slide_along(direction);
                 D -= bound / v_norm *
-                     ((Tensor<2, 3>(I) - outer_product(m, m)) * dv);
+                     ((Tensor<2, 3>(I) - outer_product(direction, direction)) *
+                      dv);
               }
             r.next.anchored = true;
             r.shear_current = (traction - (traction * normal) * normal) *
@@ -471,10 +475,7 @@ namespace septa
                     s.anchor[0],
                     s.anchor[1],
                     s.anchor[2],
-                    double(static_cast<char>(s.mode)),
-                    s.direction[0],
-                    s.direction[1],
-                    s.direction[2]});
+                    double(static_cast<char>(s.mode))});
     return v;
   }
 
@@ -564,13 +565,12 @@ namespace septa
                   }
             if (from == m)
               continue;
-            const double *v     = &all[from * packed_size];
-            states[q].lambda    = v[3];
-            states[q].anchored  = v[4] != 0;
-            states[q].anchor    = Point<3>(v[5], v[6], v[7]);
-            states[q].mode      = static_cast<ContactMode>(char(v[8]));
-            states[q].direction = Tensor<1, 3>({v[9], v[10], v[11]});
-            any                 = true;
+            const double *v    = &all[from * packed_size];
+            states[q].lambda   = v[3];
+            states[q].anchored = v[4] != 0;
+            states[q].anchor   = Point<3>(v[5], v[6], v[7]);
+            states[q].mode     = static_cast<ContactMode>(char(v[8]));
+            any                = true;
           }
         if (any)
           committed[cell->face(f)->index()] = states;

@@ -37,8 +37,6 @@ namespace septa
     /// Sticking point of the obstacle in its body frame (friction).
     bool             anchored = false;
     dealii::Point<3> anchor;
-    /// Direction of sliding (unit; sliding points).
-    dealii::Tensor<1, 3> direction;
   };
 
   /// What a face quadrature point is at the displacement last assembled.
@@ -54,14 +52,10 @@ namespace septa
     double tolerance = 0;
     /// lambda - eps_N g: the pressure if positive.
     double raw_pressure = 0;
-    /// |elastic trial traction| / (mu_f p): above 1 the point slides.
-    double cone_ratio = 0;
     /// Traction on the tissue per reference area and its tangential part
     /// per current area (Pa).
     dealii::Tensor<1, 3> traction, shear_current;
     bool                 slip = false;
-    /// Direction of sliding (unit, tangential) when slip.
-    dealii::Tensor<1, 3> direction;
     /// State to keep if the step converges here.
     ContactPointState next;
 

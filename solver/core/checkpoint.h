@@ -10,8 +10,9 @@ namespace septa
 {
   /// Version written into checkpoints; a checkpoint of another format is
   /// refused.
-  constexpr const char *septa_version     = "0.3";
-  constexpr int         checkpoint_format = 1;
+  constexpr const char *septa_version = "0.3";
+  // 2: contact state without the direction of sliding.
+  constexpr int checkpoint_format = 2;
 
   /**
    * Checkpoints of a run: the distributed mesh (p4est's own files), the
