@@ -30,7 +30,7 @@ import sys
 
 from septa_test import (agree, close, compressible_uniaxial, follower_pressure_stretches,
                         force_length, force_velocity_stress, lateral_equilibrium, newton,
-                        prony_confined_stress, run, test, within, worst,
+                        prony_confined_stress, run, scenario_text, test, within, worst,
                         ENV, FORCE_VELOCITY_CURVE, HERE, ROOT, SOLVER_PATH, TESTS)
 
 
@@ -378,14 +378,6 @@ def martins_active(c, b, A, a, activation):
         w4 += SIGMA_MAX * activation * force_length(lam) * lam / (2 * i4)
         return c * b * math.exp(b * (i1 - 3)), w4
     return derivs
-
-
-def scenario_text(name):
-    """params/<name> with its repository-relative paths (presets, meshes)
-    made absolute, so that it runs from any working directory."""
-    text = open(os.path.join(ROOT, "params", name)).read()
-    text = text.replace("include params/", "include %s/params/" % os.path.abspath(ROOT))
-    return re.sub(r"(set File\s*=\s*)meshes/", r"\g<1>%s/meshes/" % os.path.abspath(ROOT), text)
 
 
 def without_load(text, name):

@@ -4,6 +4,7 @@ with overrides, read statistics.csv, compare numbers with stated tolerances.
 Every check raises AssertionError with the numbers involved; a test passes
 only if all its checks ran."""
 import csv
+import re
 import math
 import os
 import subprocess
@@ -21,6 +22,14 @@ TESTS = {}
 def test(fn):
     TESTS[fn.__name__] = fn
     return fn
+
+
+def scenario_text(name):
+    """params/<name> with its repository-relative paths (presets, meshes)
+    made absolute, so that it runs from any working directory."""
+    text = open(os.path.join(ROOT, "params", name)).read()
+    text = text.replace("include params/", "include %s/params/" % os.path.abspath(ROOT))
+    return re.sub(r"(set File\s*=\s*)meshes/", r"\g<1>%s/meshes/" % os.path.abspath(ROOT), text)
 
 
 def prm_with(base, overrides, out):

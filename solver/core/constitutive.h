@@ -62,11 +62,14 @@ namespace septa
    * one cell, they are condensed out of the linearised system cell by cell:
    *   K = K_uu(p~) + G^T M^-1 K_JJ M^-1 G,
    *   G = int N_p J div N_u dV, M = int N_p N_p dV, K_JJ = int N_p U'' N_p dV,
-   * and their increments are recovered per cell after each solve.  They
-   * stay Newton unknowns of their own (as in step-44) instead of being
-   * eliminated exactly (J~ = Pi_h J): the exact elimination turns the
-   * second-order error of J in a Newton step into pressures of order kappa
-   * and stalls Newton at nu -> 0.5, the linearised update does not.
+   * and their increments are recovered per cell after each solve.  By
+   * default they stay Newton unknowns of their own (as in step-44) instead
+   * of being eliminated exactly (J~ = Pi_h J): the exact elimination turns
+   * the second-order error of J in a Newton step into pressures of order
+   * kappa and stalls Newton at nu -> 0.5, the linearised update does not.
+   * The exact elimination (project_local_fields, 'Newton/Local fields =
+   * projected') makes the residual a function of u alone, which the line
+   * search needs where contact with friction makes Newton cycle.
    */
   class Constitutive : public StepParticipant
   {

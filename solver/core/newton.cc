@@ -162,12 +162,23 @@ namespace septa
           {
             trial = solution;
             trial.add(alpha, du);
-            ghosted      = trial;
-            trial_fields = local_fields;
-            for (std::size_t k = 0; k < delta.J.size(); ++k)
+            ghosted = trial;
+            // Projected: the local fields solve their cell equations at the
+            // trial displacement, and |R| measures progress of u alone.
+            // Linearised: they move by their increments and hold a mismatch
+            // of second order that |R| does not see.
+            const bool project =
+              nt.project_local_fields && run.discretization.mixed;
+            if (project)
+              constitutive.project_local_fields(ghosted, trial_fields);
+            else
               {
-                trial_fields.J[k] += alpha * delta.J[k];
-                trial_fields.p[k] += alpha * delta.p[k];
+                trial_fields = local_fields;
+                for (std::size_t k = 0; k < delta.J.size(); ++k)
+                  {
+                    trial_fields.J[k] += alpha * delta.J[k];
+                    trial_fields.p[k] += alpha * delta.p[k];
+                  }
               }
             if (!assembler.assemble(ghosted, trial_fields, time, false))
               {
@@ -181,8 +192,10 @@ namespace septa
               pcout << "      line search: alpha = " << alpha << ", |R| = " << r
                     << std::endl;
             const bool last = (ls == nt.max_line_search);
+            // With a local mismatch (linearised), |R| alone is no merit:
+            // the full step is taken.
             if (!dirichlet_done || r <= (1.0 - 1e-4 * alpha) * residual ||
-                last || !local_converged())
+                last || (!project && !local_converged()))
               {
                 residual = r;
                 accepted = true;

@@ -47,6 +47,9 @@ namespace septa
     unsigned int max_line_search    = 5;
     /// Contact active set checked once |R| <= this * |f_int|.
     double active_set_tolerance = 1e-4;
+    /// p~, J~ projected at each trial displacement instead of updated by
+    /// their Newton increments.
+    bool project_local_fields = false;
     /// Steps that converge within this many iterations let the step grow.
     unsigned int easy_iterations = 5;
     /// Print the residual of every iteration.
