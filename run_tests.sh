@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Set up, build and run the test suite: formatting check, then ctest.
 # SEPTA_LONG=1 also runs the long verification tests (mesh convergence,
-# step-44 block); they take about half an hour on 2 cores.
+# step-44 block, full roller scenario); they take about 45 min on 2 cores.
 set -euo pipefail
 cd "$(dirname "$0")"
 if [ "${SEPTA_LONG:-0}" = 1 ]; then

@@ -434,6 +434,11 @@ def roller_recovery(septa, work):
     text = scenario_text("roller_massage.prm") + \
         "subsection Output\n set Every n steps = 0\nend\n"
     _, _, rows = run(septa, work, "roller", None, text, ranks=2, timeout=3000)
+    check_roller(rows)
+
+
+def check_roller(rows):
+    """roller_recovery's checks on the rows of statistics.csv."""
     assert abs(rows[-1]["time"] - 3600) < 1e-9, rows[-1]["time"]
     pressing = [r for r in rows if 0 < r["time"] <= 2.5 + 1e-9]
     assert all(r["contact_roller_force_z"] > 0 for r in pressing), \

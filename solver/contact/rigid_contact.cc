@@ -345,6 +345,9 @@ namespace septa
   bool
   RigidContact::update_multipliers()
   {
+    // The active set first, the multipliers once it holds: an Uzawa update
+    // on a state whose active set is wrong would make the converged state
+    // depend on when the set was updated ('Active-set tolerance').
     if (update_active_set())
       return true;
     if (!augmented)
@@ -420,7 +423,7 @@ namespace septa
         auto &s = step[key];
         s.resize(points.size());
         for (unsigned int q = 0; q < points.size(); ++q)
-          s[q].lambda = points[q].pressure;
+          s[q].lambda = std::max(points[q].pressure, 0.0);
       }
     return true;
   }
