@@ -8,9 +8,10 @@ cd "$(dirname "$0")"
 # python3-paraview brings ParaView's Python scripting and VTK's Python modules (import vtk) for
 # postprocess/ and the real-client tests; it conflicts with python3-vtk9 (and so with libvtk9-dev,
 # which septa does not link), so those two are not installed.  xvfb: ParaView renders into a
-# virtual X display on headless machines.
+# virtual X display on headless machines.  gmsh meshes the .geo files of meshes/ (tetrahedra,
+# which septa splits into hexahedra on reading).
 packages=(libdeal.ii-dev python3-paraview xvfb xauth libopenblas0-serial openmpi-bin cmake g++ make
-  numdiff python3 clang-format)
+  numdiff python3 clang-format gmsh)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -13,9 +13,10 @@ import subprocess
 import sys
 import xml.etree.ElementTree as ET
 
-from septa_test import (agree, close, compressible_uniaxial, follower_pressure_stretches,
+from septa_test import (agree, close, compressible_uniaxial, follower_pressure_stretches, scenario_text,
                         force_length, lateral_equilibrium, newton, read_statistics, run, test,
                         ENV, HERE, ROOT, SOLVER_PATH)
+from state_tests import read_vtk
 
 # Post-processing scripts need VTK/ParaView: Debian's python, not the one
 # that comes first on the PATH.
@@ -978,3 +979,64 @@ def sweep_options(septa, work):
                          modulus, sets), sets
         assert "set Directory = %s" % folder in sets, sets
     print("  --slurm: %d job scripts, none run" % len(runs))
+
+
+@test
+def skin_roughness(septa, work):
+    """Output/Roughness surface = skin on the cellulite block under its
+    garment (params/cellulite_septa.prm).  (1) 2 ranks give the 1-rank
+    roughness columns (1e-8 of St: the fit is the same sum in another
+    order; Newton at 1e-8 relative moves the solution by less).  (2) With a
+    cutoff of 1 km the kernel varies by less than 5e-8 over the 40 mm
+    block, so the fit is the area mean of the normal displacement (another
+    postprocessor's un_mean_skin): Sp = un_max - un_mean and Sv = un_mean -
+    un_min to 1e-7 of St.  (3) The septa tether the skin, the fat chambers
+    between them bulge: with septa of fat instead, St and Sq are less than
+    half.  (4) The 'roughness' field lies in [-Sv, Sp] and reaches them
+    within the face averaging.  (5) An unknown surface and a cutoff of 0
+    are refused naming the parameter."""
+    text = scenario_text("cellulite_septa.prm")
+    rough = "subsection Output\n set Roughness surface = skin\n%s\nend\n"
+    rows = {}
+    for label, ranks, extra in (("one", 1, ""), ("two", 2, ""),
+                                ("mean", 1, " set Roughness cutoff = 1e3\n")):
+        rows[label] = run(septa, work, "rough_" + label, None, text + rough % extra,
+                          ranks=ranks)[2]
+    names = ("Sa_skin", "Sq_skin", "Sp_skin", "Sv_skin", "St_skin", "depressions_skin",
+             "depression_area_skin", "deepest_x_skin", "deepest_y_skin", "deepest_z_skin")
+    last = rows["one"][-1]
+    St = last["St_skin"]
+    print("  last step: " + ", ".join("%s %.4g" % (n, last[n]) for n in names))
+    assert St > 1e-5, St
+    for a, b in zip(rows["one"], rows["two"]):
+        for n in names[:7]:
+            close("2 ranks, t = %g: %s" % (a["time"], n), b[n], a[n], abs_=1e-8 * St)
+        # The deepest point: the same place unless two points tie.
+        for n in names[7:]:
+            close("2 ranks, t = %g: %s" % (a["time"], n), b[n], a[n], abs_=1e-9)
+    for r in rows["mean"][1:]:
+        close("cutoff 1 km, t = %g: Sp = un_max - un_mean" % r["time"], r["Sp_skin"],
+              r["un_max_skin"] - r["un_mean_skin"], abs_=1e-7 * r["St_skin"])
+        close("cutoff 1 km, t = %g: Sv = un_mean - un_min" % r["time"], r["Sv_skin"],
+              r["un_mean_skin"] - r["un_min_skin"], abs_=1e-7 * r["St_skin"])
+
+    fat = re.sub(r"  subsection septa\n.*?\n  end\n",
+                 "  subsection septa\n   include %s/params/materials/buttock_fat.prm\n  end\n"
+                 % os.path.abspath(ROOT), text, count=1, flags=re.S)
+    assert fat != text
+    plain = run(septa, work, "rough_fat", None, fat + rough % " set Write fields = false\n")[2][-1]
+    for n in ("St_skin", "Sq_skin"):
+        print("  %s: %.4g mm with septa, %.4g mm with fat" % (n, last[n] * 1e3, plain[n] * 1e3))
+        assert last[n] > 2 * plain[n] > 0, (n, last[n], plain[n])
+
+    field = read_vtk(os.path.join(work, "rough_one", "solution.pvd"))["point_arrays"]["roughness"]
+    low, high = field["min"][0], field["max"][0]
+    print("  roughness field: %.4g to %.4g mm" % (low * 1e3, high * 1e3))
+    assert -last["Sv_skin"] * (1 + 1e-6) <= low < -0.3 * last["Sv_skin"], (low, last["Sv_skin"])
+    assert 0.3 * last["Sp_skin"] < high <= last["Sp_skin"] * (1 + 1e-6), (high, last["Sp_skin"])
+
+    for entry, value in (("Roughness surface", "shin"), ("Roughness cutoff", "0")):
+        rc, out, _ = run(septa, work, "rough_bad", None, text + rough %
+                         (" set Roughness surface = skin\n set %s = %s\n" % (entry, value)),
+                         expect_rc=1)
+        assert "Output/" + entry in out and value in out, out[-2000:]

@@ -65,6 +65,10 @@ namespace septa
       resolve_boundary(boundaries,
                        surface,
                        run.filename + ": Output/Surface statistics");
+    if (!run.output.roughness_surface.empty())
+      resolve_boundary(boundaries,
+                       run.output.roughness_surface,
+                       run.filename + ": Output/Roughness surface");
     for (auto &load : run.loads)
       {
         load->attach(*this);

@@ -288,6 +288,43 @@ namespace septa
                       "displacement along the reference outward normal goes "
                       "to statistics.csv as its area mean, minimum and "
                       "maximum (m).");
+    prm.declare_entry("Roughness surface",
+                      "",
+                      Patterns::Anything(),
+                      "Named boundary (e.g. skin) whose roughness goes to "
+                      "statistics.csv every output step: its normal "
+                      "displacement minus a Gaussian fit of it (ISO 16610-61, "
+                      "'Roughness cutoff'), and from that residual Sa, Sq, "
+                      "Sp, Sv, St (ISO 25178-2; St = Sp + Sv), the number and "
+                      "area of the depressions deeper than 'Depression depth' "
+                      "and the position of the deepest point; the field "
+                      "'roughness' carries the residual.  Empty: off.");
+    prm.declare_entry("Roughness cutoff",
+                      "0.02",
+                      Patterns::Double(0),
+                      "lambda_c of the Gaussian fit (m): waves shorter than "
+                      "it (dimples, 5-20 mm) stay in the residual, longer "
+                      "ones (the body's shape, the bending under a load) go "
+                      "to the fit; a wave of length L keeps a fraction 1 - "
+                      "0.5^((lambda_c / L)^2) of its amplitude.");
+    prm.declare_entry("Depression depth",
+                      "2e-4",
+                      Patterns::Double(0),
+                      "A depression is a connected set of surface faces "
+                      "whose mean residual is below minus this depth (m); "
+                      "0.2 mm lies well above solver noise and below the "
+                      "thigh's deepest pits, Sv = 2.7-8 mm (Smalls et al. "
+                      "2005).");
+    prm.declare_entry("Compressive strain threshold",
+                      "0.5",
+                      Patterns::Double(0, 1),
+                      "Per layer, volume_strained_<layer> is the current "
+                      "volume whose compressive strain 1 - lambda_min "
+                      "(smallest principal stretch) exceeds this; 0.5 is "
+                      "of the order of the strain-time cell-death threshold "
+                      "of compressed muscle cells held for hours, the "
+                      "deep-tissue-injury criterion (Gefen et al. 2008, J "
+                      "Biomech 41:2003).");
     prm.leave_subsection();
 
     prm.enter_subsection("Loads");
@@ -542,6 +579,14 @@ namespace septa
       for (const auto &name :
            Utilities::split_string_list(prm.get("Surface statistics")))
         o.surfaces.push_back(name);
+      o.roughness_surface = Utilities::trim(prm.get("Roughness surface"));
+      o.roughness_cutoff  = prm.get_double("Roughness cutoff");
+      require_input(o.roughness_cutoff > 0,
+                    f + ": Output/Roughness cutoff",
+                    prm.get("Roughness cutoff"),
+                    "a length > 0 in m");
+      o.depression_depth = prm.get_double("Depression depth");
+      o.strain_threshold = prm.get_double("Compressive strain threshold");
       prm.leave_subsection();
     }
   } // namespace

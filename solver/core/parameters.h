@@ -81,6 +81,14 @@ namespace septa
     /// Boundaries whose normal displacement (mean, min, max) goes to
     /// statistics.csv, e.g. the skin surface.
     std::vector<std::string> surfaces;
+    /// Boundary whose roughness (surface_roughness()) goes to
+    /// statistics.csv; empty: none.
+    std::string roughness_surface;
+    double      roughness_cutoff = 0.02; ///< lambda_c (m)
+    double      depression_depth = 2e-4; ///< m
+    /// Compressive strain 1 - lambda_min beyond which tissue counts in
+    /// volume_strained_<layer>.
+    double strain_threshold = 0.5;
   };
 
   /// Periodic checkpoints ('Checkpoint').

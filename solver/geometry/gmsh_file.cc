@@ -1,6 +1,7 @@
 #include <core/input_error.h>
 #include <core/registry.h>
 #include <geometry/geometry.h>
+#include <geometry/split_tetrahedra.h>
 
 #include <deal.II/grid/grid_in.h>
 #include <deal.II/grid/tria.h>
@@ -42,9 +43,11 @@ namespace septa
   } // namespace
 
   /**
-   * A hexahedral Gmsh mesh (.msh, format 2 or 4, ASCII).  Physical volume tags
-   * become layers and physical surface tags named boundaries through the two
-   * maps given here; several tags may share a name.
+   * A hexahedral or tetrahedral Gmsh mesh (.msh, format 2 or 4, ASCII);
+   * tetrahedra are split into four hexahedra each (split_tetrahedra()),
+   * because the distributed triangulation (p4est) holds hexahedra only.
+   * Physical volume tags become layers and physical surface tags named
+   * boundaries through the two maps given here; several tags may share a name.
    */
   class GmshFile : public Geometry
   {
@@ -70,7 +73,7 @@ namespace septa
                         "fibre",
                         Patterns::Anything(),
                         "Name of the $ElementData view (3 components per "
-                        "hexahedron, format 2 .msh) that gives the fibre "
+                        "cell, format 2 .msh) that gives the fibre "
                         "direction of each cell, for layers with 'Fibre "
                         "field = mesh'.");
     }
@@ -116,9 +119,30 @@ namespace septa
         }
       catch (const std::exception &e)
         {
-          throw InputError(
-            where + "/File = '" + file +
-            "' could not be read as a hexahedral Gmsh mesh: " + e.what());
+          throw InputError(where + "/File = '" + file +
+                           "' could not be read as a Gmsh mesh: " + e.what());
+        }
+      unsigned int n_tets = 0, n_hexes = 0;
+      for (const auto &cell : serial.active_cell_iterators())
+        {
+          n_tets += cell->reference_cell() == ReferenceCells::Tetrahedron;
+          n_hexes += cell->reference_cell() == ReferenceCells::Hexahedron;
+        }
+      require_input(n_tets + n_hexes == serial.n_active_cells() &&
+                      (n_tets == 0 || n_hexes == 0),
+                    where + "/File",
+                    file + " (" + std::to_string(n_hexes) + " hexahedra, " +
+                      std::to_string(n_tets) + " tetrahedra, " +
+                      std::to_string(serial.n_active_cells() - n_tets -
+                                     n_hexes) +
+                      " other cells)",
+                    "a mesh of hexahedra only or of tetrahedra only");
+      if (n_tets > 0)
+        {
+          Triangulation<3> hexes;
+          split_tetrahedra(serial, hexes);
+          serial.clear();
+          serial.copy_triangulation(hexes);
         }
       for (const auto &cell : serial.active_cell_iterators())
         {
@@ -133,8 +157,9 @@ namespace septa
       tria.copy_triangulation(serial);
     }
 
-    /// Reads the $ElementData view 'Fibre data' (format 2): hexahedron
-    /// centres from $Nodes and $Elements, directions from the view.  A
+    /// Reads the $ElementData view 'Fibre data' (format 2): hexahedron or
+    /// tetrahedron centres from $Nodes and $Elements, directions from the
+    /// view (a split tetrahedron's four cells take its direction).  A
     /// second pass over the file, made only when a layer asks for it.
     std::vector<std::pair<Point<3>, Tensor<1, 3>>>
     cell_directions() const override
@@ -178,9 +203,9 @@ namespace septa
                   row >> id >> type >> ntags;
                   for (long t = 0; t < ntags; ++t)
                     row >> v;
-                  if (type != 5)
+                  if (type != 5 && type != 4) // hexahedron, tetrahedron
                     continue;
-                  std::vector<long> vertices(8);
+                  std::vector<long> vertices(type == 5 ? 8 : 4);
                   for (auto &vertex : vertices)
                     row >> vertex;
                   hexes[id] = vertices;
@@ -235,11 +260,26 @@ namespace septa
           require_input(h != hexes.end(),
                         bad + file,
                         "element " + std::to_string(id),
-                        "element numbers of hexahedra of the mesh");
-          Point<3> centre;
-          for (const long v : h->second)
-            centre += nodes.at(v) / 8.0;
-          directions.emplace_back(centre, d);
+                        "element numbers of cells of the mesh");
+          if (h->second.size() == 8)
+            {
+              Point<3> centre;
+              for (const long v : h->second)
+                centre += nodes.at(v) / 8.0;
+              directions.emplace_back(centre, d);
+            }
+          else
+            // The centres of the tetrahedron's four hexahedra: the mean of
+            // their vertices (corner, three edge midpoints, three face
+            // centroids, centroid) weighs the corner by 45/96 and each
+            // other vertex by 17/96.
+            for (unsigned int i = 0; i < 4; ++i)
+              {
+                Point<3> centre;
+                for (unsigned int j = 0; j < 4; ++j)
+                  centre += nodes.at(h->second[j]) * (j == i ? 45. : 17.) / 96.;
+                directions.emplace_back(centre, d);
+              }
         }
       return directions;
     }
@@ -266,5 +306,6 @@ namespace septa
   SEPTA_REGISTER_PLUGIN(Geometry,
                         GmshFile,
                         "gmsh",
-                        "hexahedral mesh read from a Gmsh .msh file.")
+                        "hexahedral or tetrahedral mesh read from a Gmsh .msh "
+                        "file (tetrahedra split into four hexahedra).")
 } // namespace septa

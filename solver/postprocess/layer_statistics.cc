@@ -1,6 +1,7 @@
 // Per-layer extremes of J and of the Green-Lagrange principal strains,
-// layer volumes and activations (statistics.csv), and the cell fields of
-// the PVTU files: Cauchy stress, von Mises, pressure, J, principal strains,
+// layer volumes, peak compression and von Mises stress, the volume beyond
+// a compressive strain, and activations (statistics.csv), and the cell fields
+// of the PVTU files: Cauchy stress, von Mises, pressure, J, principal strains,
 // layer, rank, fibre direction and stretch, activation and active stress.
 #include <postprocess/postprocessor.h>
 
@@ -30,6 +31,12 @@ namespace septa
             names.push_back(q + layer);
         for (const auto &layer : run.layer_names)
           names.push_back("volume_" + layer);
+        // Injury measures: peak compressive strain 1 - lambda_min, peak
+        // von Mises stress (Pa), current volume beyond the strain threshold.
+        for (const auto &layer : run.layer_names)
+          for (const char *q :
+               {"compression_max_", "von_mises_max_", "volume_strained_"})
+            names.push_back(q + layer);
         for (unsigned int l = 0; l < run.layer_names.size(); ++l)
           if (run.materials[l]->is_contractile())
             names.push_back("activation_" + run.layer_names[l]);
@@ -60,7 +67,9 @@ namespace septa
         active_fields.assign(any_active ? 2 : 0, Vector<float>(n_cells));
         std::vector<double> J_min(n_layers, 1e300), J_max(n_layers, -1e300),
           E_min(n_layers, 1e300), E_max(n_layers, -1e300),
-          layer_volume(n_layers, 0.0);
+          layer_volume(n_layers, 0.0), compression_max(n_layers, 0.0),
+          von_mises_max(n_layers, 0.0), strained(n_layers, 0.0);
+        const double threshold = run.output.strain_threshold;
 
         FEValues<3> fv(d.mapping,
                        d.fe,
@@ -109,6 +118,13 @@ namespace septa
                 J_max[l] = std::max(J_max[l], s.J[q]);
                 E_min[l] = std::min(E_min[l], e[2]);
                 E_max[l] = std::max(E_max[l], e[0]);
+                // Smallest principal stretch from E's smallest eigenvalue.
+                const double compression =
+                  1.0 - std::sqrt(std::max(1.0 + 2.0 * e[2], 0.0));
+                compression_max[l] = std::max(compression_max[l], compression);
+                von_mises_max[l]   = std::max(von_mises_max[l], vm);
+                if (compression > threshold)
+                  strained[l] += s.J[q] * JxW;
               }
             for (unsigned int k = 0; k < 12; ++k)
               cell_fields[k][c] = sum[k] / volume;
@@ -157,9 +173,15 @@ namespace septa
         Utilities::MPI::max(J_max, d.comm, J_max);
         Utilities::MPI::min(E_min, d.comm, E_min);
         Utilities::MPI::max(E_max, d.comm, E_max);
+        Utilities::MPI::max(compression_max, d.comm, compression_max);
+        Utilities::MPI::max(von_mises_max, d.comm, von_mises_max);
+        Utilities::MPI::sum(strained, d.comm, strained);
         for (unsigned int l = 0; l < n_layers; ++l)
           v.insert(v.end(), {J_min[l], J_max[l], E_min[l], E_max[l]});
         v.insert(v.end(), layer_volume.begin(), layer_volume.end());
+        for (unsigned int l = 0; l < n_layers; ++l)
+          v.insert(v.end(),
+                   {compression_max[l], von_mises_max[l], strained[l]});
         for (unsigned int l = 0; l < n_layers; ++l)
           if (run.materials[l]->is_contractile())
             v.push_back(run.materials[l]->activation(time));

@@ -62,7 +62,8 @@ namespace septa
 
   /// The columns and fields of every run, in the order of statistics.csv:
   /// step (time, iterations), reactions, probes, layers (strains, volumes,
-  /// activation, and the stress and strain fields), surfaces, mesh.
+  /// activation, and the stress and strain fields), surfaces, roughness,
+  /// mesh.
   std::vector<std::unique_ptr<Postprocessor>>
   standard_postprocessors(const Discretization &d, const RunParameters &run);
 
@@ -76,6 +77,8 @@ namespace septa
   make_layer_statistics(const Discretization &d, const RunParameters &run);
   std::unique_ptr<Postprocessor>
   make_surface_columns(const Discretization &d, const RunParameters &run);
+  std::unique_ptr<Postprocessor>
+  make_roughness_columns(const Discretization &d, const RunParameters &run);
   std::unique_ptr<Postprocessor>
   make_mesh_columns(const Discretization &d);
 } // namespace septa

@@ -145,6 +145,8 @@ namespace septa
     all.push_back(make_probe_columns(d, run));
     all.push_back(make_layer_statistics(d, run));
     all.push_back(make_surface_columns(d, run));
+    if (!run.output.roughness_surface.empty())
+      all.push_back(make_roughness_columns(d, run));
     all.push_back(make_mesh_columns(d));
     return all;
   }
