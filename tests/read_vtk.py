@@ -5,7 +5,8 @@ With --cells f1,f2,... [--first]: instead, for every VTK cell of the last
 (first) step, its centre (reference configuration if 'displacement' is
 removed: the first step is undeformed) and the values of the point fields
 f1, f2, ... at its first point (septa's per-cell fields are constant on
-each deal.II cell's patch), as a JSON list."""
+each deal.II cell's patch), as a JSON list.  With --quality: the number of
+cells and their smallest scaled Jacobian."""
 import json
 import os
 import sys
@@ -30,6 +31,18 @@ if "--cells" in sys.argv:
         centre = [sum(p[d] for p in pts) / len(pts) for d in range(3)]
         rows.append(centre + [a.GetValue(ids.GetId(0)) for a in arrays])
     print(json.dumps(rows))
+    sys.exit(0)
+if "--quality" in sys.argv:
+    # The scaled Jacobian of every hexahedron (VTK's verdict metric: the
+    # smallest over its corners of det J / product of edge lengths, 1 for a
+    # cube, <= 0 for an inverted or degenerate cell).
+    quality = vtk.vtkMeshQuality()
+    quality.SetInputData(grid)
+    quality.SetHexQualityMeasureToScaledJacobian()
+    quality.Update()
+    values = quality.GetOutput().GetCellData().GetArray("Quality")
+    print(json.dumps({"n_cells": grid.GetNumberOfCells(),
+                      "min_scaled_jacobian": values.GetRange(0)[0]}))
     sys.exit(0)
 out = {"times": [float(d.get("timestep")) for d in datasets],
        "n_cells": grid.GetNumberOfCells(), "n_points": grid.GetNumberOfPoints(),

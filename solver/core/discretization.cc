@@ -30,10 +30,18 @@ namespace septa
 
 
   void
-  Discretization::create_mesh()
+  Discretization::create_coarse_mesh()
   {
     run.geometry->create(triangulation);
     GridTools::scale(run.mesh_scale, triangulation);
+    run.geometry->attach_manifolds(triangulation, run.mesh_scale);
+  }
+
+
+  void
+  Discretization::create_mesh()
+  {
+    create_coarse_mesh();
     triangulation.refine_global(run.global_refinements);
   }
 

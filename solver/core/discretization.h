@@ -34,8 +34,12 @@ namespace septa
   public:
     Discretization(const RunParameters &run, MPI_Comm comm);
 
-    /// Create the mesh from the geometry ('Mesh scale', 'Global
-    /// refinements').
+    /// The geometry's coarse mesh in metres ('Mesh scale') with its
+    /// manifolds: what a checkpoint's refinement is loaded onto.
+    void
+    create_coarse_mesh();
+
+    /// create_coarse_mesh(), then 'Global refinements'.
     void
     create_mesh();
 

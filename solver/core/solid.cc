@@ -139,8 +139,7 @@ namespace septa
           // The model check comes first: a wrong checkpoint stops before
           // any work.
           stepper.state = checkpoint.read_state(from);
-          run_parameters.geometry->create(d.triangulation);
-          GridTools::scale(run_parameters.mesh_scale, d.triangulation);
+          d.create_coarse_mesh();
           checkpoint.load_mesh(from);
         }
       d.check_mesh();

@@ -33,6 +33,18 @@ namespace septa
     virtual void
     create(dealii::parallel::distributed::Triangulation<3> &tria) const = 0;
 
+    /// Curved geometries: after create() and the scaling of the mesh by
+    /// @p scale (mesh units to metres), attach the manifolds that place
+    /// the new vertices of refined cells on the curved surfaces (called
+    /// again on every rank when a run resumes).  Flat ones need none.
+    virtual void
+    attach_manifolds(dealii::parallel::distributed::Triangulation<3> &tria,
+                     const double scale) const
+    {
+      (void)tria;
+      (void)scale;
+    }
+
     /// Layer names, indexed by material_id.
     virtual std::vector<std::string>
     layer_names() const = 0;

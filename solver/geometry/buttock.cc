@@ -1,0 +1,399 @@
+#include <core/input_error.h>
+#include <core/registry.h>
+#include <geometry/geometry.h>
+
+#include <deal.II/grid/grid_generator.h>
+#include <deal.II/grid/grid_tools.h>
+#include <deal.II/grid/manifold.h>
+
+#include <algorithm>
+#include <cmath>
+#include <memory>
+#include <numeric>
+#include <sstream>
+
+namespace septa
+{
+  using namespace dealii;
+
+  namespace
+  {
+    /// @p x with 6 significant digits, for messages.
+    std::string
+    number(const double x)
+    {
+      std::ostringstream out;
+      out << x;
+      return out.str();
+    }
+
+    /**
+     * The buttock's shape as a map from the chart (theta, phi, s) to space
+     * (mesh units), shared by the mesh generator and the manifold.
+     *
+     * The direction u(theta, phi) = (cos phi sin theta, sin phi, cos phi
+     * cos theta) (theta from the medial plane x = 0 towards lateral, phi
+     * from the horizontal upwards) and the depth d above the deep surface
+     * of the first layer give x_i = (A_i + d) u_i: d = 0 is the ellipsoid
+     * with semi-axes A (the pelvis), and each d the ellipsoid with semi-
+     * axes A + d (so a layer of thickness t is t thick along the three
+     * axes and a little thinner between them).  s runs through layer k
+     * from k to k + 1; layer k has the thickness t_k + delta_k h b(theta,
+     * phi), where the tuberosity bump b = exp(-|p - p_t|^2 / (2 r^2)) of
+     * the distance between the deep-surface points of (theta, phi) and the
+     * tuberosity thickens the first layer (bone) by h b and thins the
+     * second (muscle) by as much.
+     */
+    struct ButtockShape
+    {
+      Tensor<1, 3>        axes;        // A
+      std::vector<double> thicknesses; // t_k
+      double              theta_t = 0, phi_t = 0, radius = 1, bump = 0;
+
+      static Tensor<1, 3>
+      direction(const double theta, const double phi)
+      {
+        return Tensor<1, 3>({std::cos(phi) * std::sin(theta),
+                             std::sin(phi),
+                             std::cos(phi) * std::cos(theta)});
+      }
+
+      double
+      bump_at(const double theta, const double phi) const
+      {
+        if (bump == 0)
+          return 0;
+        Tensor<1, 3> a = direction(theta, phi), b = direction(theta_t, phi_t);
+        for (unsigned int i = 0; i < 3; ++i)
+          a[i] *= axes[i], b[i] *= axes[i];
+        return std::exp(-(a - b).norm_square() / (2 * radius * radius));
+      }
+
+      /// Thickness of every layer at (theta, phi).
+      std::vector<double>
+      local_thicknesses(const double theta, const double phi) const
+      {
+        auto         t = thicknesses;
+        const double b = bump * bump_at(theta, phi);
+        t[0] += b;
+        if (t.size() > 1)
+          t[1] -= b;
+        return t;
+      }
+
+      double
+      depth(const Point<3> &chart) const
+      {
+        const auto   t     = local_thicknesses(chart[0], chart[1]);
+        const auto   n     = static_cast<int>(t.size());
+        const int    k     = std::clamp(int(std::floor(chart[2])), 0, n - 1);
+        const double below = std::accumulate(t.begin(), t.begin() + k, 0.0);
+        return below + (chart[2] - k) * t[k];
+      }
+
+      Point<3>
+      push_forward(const Point<3> &chart) const
+      {
+        const double       d = depth(chart);
+        const Tensor<1, 3> u = direction(chart[0], chart[1]);
+        return Point<3>((axes[0] + d) * u[0],
+                        (axes[1] + d) * u[1],
+                        (axes[2] + d) * u[2]);
+      }
+
+      /// The inverse: d from sum (x_i / (A_i + d))^2 = 1 (decreasing in
+      /// d; bisection), then u, the angles, and s within the layer.
+      Point<3>
+      pull_back(const Point<3> &x) const
+      {
+        const auto f = [&](const double d) {
+          double sum = 0;
+          for (unsigned int i = 0; i < 3; ++i)
+            sum += std::pow(x[i] / (axes[i] + d), 2);
+          return sum - 1;
+        };
+        const double smallest = std::min({axes[0], axes[1], axes[2]});
+        double       lo = -0.9 * smallest, hi = x.norm() + smallest;
+        for (int i = 0; i < 200 && hi - lo > 1e-14 * (hi + smallest); ++i)
+          {
+            const double mid       = 0.5 * (lo + hi);
+            (f(mid) > 0 ? lo : hi) = mid;
+          }
+        const double d = 0.5 * (lo + hi);
+        Tensor<1, 3> u;
+        for (unsigned int i = 0; i < 3; ++i)
+          u[i] = x[i] / (axes[i] + d);
+        const double theta = std::atan2(u[0], u[2]);
+        const double phi   = std::asin(std::clamp(u[1], -1.0, 1.0));
+        const auto   t     = local_thicknesses(theta, phi);
+        double       below = 0;
+        unsigned int k     = 0;
+        while (k + 1 < t.size() && d > below + t[k])
+          below += t[k++];
+        return Point<3>(theta, phi, k + (d - below) / t[k]);
+      }
+    };
+
+
+    /// The chart as a deal.II manifold in metres (the mesh is scaled
+    /// after it is built in mesh units).
+    class ButtockManifold : public ChartManifold<3, 3, 3>
+    {
+    public:
+      ButtockManifold(const ButtockShape &shape, const double scale)
+        : shape(shape)
+        , scale(scale)
+      {
+      }
+
+      std::unique_ptr<Manifold<3, 3>>
+      clone() const override
+      {
+        return std::make_unique<ButtockManifold>(shape, scale);
+      }
+
+      Point<3>
+      pull_back(const Point<3> &x) const override
+      {
+        return shape.pull_back(x / scale);
+      }
+
+      Point<3>
+      push_forward(const Point<3> &chart) const override
+      {
+        return shape.push_forward(chart) * scale;
+      }
+
+    private:
+      ButtockShape shape;
+      double       scale;
+    };
+  } // namespace
+
+
+  /**
+   * One buttock over the pelvis: nested ellipsoidal layers from the deep
+   * surface out to the skin (see ButtockShape for the map), cut by the
+   * medial plane (theta = theta_0), a lateral cut, and inferior and
+   * superior cuts (constant phi).  All hexahedral; the chart is attached
+   * as a manifold to every cell and face, so refinement keeps the skin,
+   * the layer interfaces and the interior on the ellipsoids.
+   *
+   * Boundaries: 'bone' (the deep surface, s = 0), 'skin', 'medial',
+   * 'lateral', 'inferior', 'superior', and 'cuts' (the four cuts).
+   */
+  class Buttock : public Geometry
+  {
+  public:
+    static void
+    declare_parameters(ParameterHandler &prm)
+    {
+      prm.declare_entry("Layer names",
+                        "bone, muscle, fat, skin",
+                        Patterns::List(Patterns::Anything(), 2),
+                        "Layers from the deep surface out: the first is the "
+                        "bone the tuberosity bump thickens, the second the "
+                        "muscle it thins.");
+      prm.declare_entry("Layer thicknesses",
+                        "10, 30, 25, 2",
+                        Patterns::List(Patterns::Double(), 2),
+                        "Thickness of each layer in mesh units (> 0), along "
+                        "the ellipsoid's axes, away from the tuberosity.");
+      prm.declare_entry("Layer cells",
+                        "1, 3, 2, 1",
+                        Patterns::List(Patterns::Integer(), 2),
+                        "Coarse cells through each layer (>= 1).");
+      prm.declare_entry("Deep semi-axes",
+                        "70, 90, 40",
+                        Patterns::List(Patterns::Double(), 3, 3),
+                        "Semi-axes A_x (lateral), A_y (vertical), A_z "
+                        "(posterior) of the deep surface in mesh units; the "
+                        "skin's are these plus the total thickness.");
+      prm.declare_entry("Theta range",
+                        "0, 75",
+                        Patterns::List(Patterns::Double(), 2, 2),
+                        "Medial and lateral cut, degrees from the medial "
+                        "plane (-90 < first < second < 90).");
+      prm.declare_entry("Phi range",
+                        "-60, 45",
+                        Patterns::List(Patterns::Double(), 2, 2),
+                        "Inferior and superior cut, degrees from the "
+                        "horizontal (-90 < first < second < 90).");
+      prm.declare_entry("Angular cells",
+                        "5, 7",
+                        Patterns::List(Patterns::Integer(), 2, 2),
+                        "Coarse cells across theta and phi (>= 1).");
+      prm.declare_entry("Tuberosity position",
+                        "15, -45",
+                        Patterns::List(Patterns::Double(), 2, 2),
+                        "theta, phi (degrees) of the ischial tuberosity's "
+                        "apex.");
+      prm.declare_entry("Tuberosity radius",
+                        "20",
+                        Patterns::Double(0),
+                        "Width r of the bump (mesh units, > 0).");
+      prm.declare_entry("Tissue under tuberosity",
+                        "39",
+                        Patterns::Double(0),
+                        "Soft tissue (all layers but the first) over the "
+                        "tuberosity's apex, mesh units; at most their "
+                        "thickness elsewhere, and more than that minus "
+                        "the muscle's.  0: no bump.");
+    }
+
+    void
+    parse_parameters(ParameterHandler &prm, const std::string &where) override
+    {
+      names             = Utilities::split_string_list(prm.get("Layer names"));
+      shape.thicknesses = Utilities::string_to_double(
+        Utilities::split_string_list(prm.get("Layer thicknesses")));
+      const auto cells = Utilities::string_to_int(
+        Utilities::split_string_list(prm.get("Layer cells")));
+      const std::string per_layer = std::to_string(names.size()) +
+                                    " values, one per entry of 'Layer "
+                                    "names'";
+      require_input(shape.thicknesses.size() == names.size(),
+                    where + "/Layer thicknesses",
+                    prm.get("Layer thicknesses"),
+                    per_layer);
+      require_input(cells.size() == names.size(),
+                    where + "/Layer cells",
+                    prm.get("Layer cells"),
+                    per_layer);
+      for (const double t : shape.thicknesses)
+        require_input(t > 0,
+                      where + "/Layer thicknesses",
+                      prm.get("Layer thicknesses"),
+                      "positive thicknesses");
+      for (const int c : cells)
+        require_input(c >= 1,
+                      where + "/Layer cells",
+                      prm.get("Layer cells"),
+                      "integers >= 1");
+      layer_cells.assign(cells.begin(), cells.end());
+      for (unsigned int i = 0; i < names.size(); ++i)
+        for (unsigned int j = 0; j < i; ++j)
+          require_input(names[i] != names[j],
+                        where + "/Layer names",
+                        prm.get("Layer names"),
+                        "distinct names");
+
+      const auto axes = Utilities::string_to_double(
+        Utilities::split_string_list(prm.get("Deep semi-axes")));
+      for (unsigned int i = 0; i < 3; ++i)
+        {
+          require_input(axes[i] > 0,
+                        where + "/Deep semi-axes",
+                        prm.get("Deep semi-axes"),
+                        "three positive lengths");
+          shape.axes[i] = axes[i];
+        }
+      const auto angles = [&](const std::string &entry) {
+        const auto a = Utilities::string_to_double(
+          Utilities::split_string_list(prm.get(entry)));
+        require_input(-90 < a[0] && a[0] < a[1] && a[1] < 90,
+                      where + "/" + entry,
+                      prm.get(entry),
+                      "two angles in degrees, -90 < first < second < 90");
+        return std::array<double, 2>{{a[0] * M_PI / 180, a[1] * M_PI / 180}};
+      };
+      theta         = angles("Theta range");
+      phi           = angles("Phi range");
+      const auto ac = Utilities::string_to_int(
+        Utilities::split_string_list(prm.get("Angular cells")));
+      for (const int c : ac)
+        require_input(c >= 1,
+                      where + "/Angular cells",
+                      prm.get("Angular cells"),
+                      "two integers >= 1");
+      angular_cells = {
+        {static_cast<unsigned int>(ac[0]), static_cast<unsigned int>(ac[1])}};
+
+      const auto apex = Utilities::string_to_double(
+        Utilities::split_string_list(prm.get("Tuberosity position")));
+      shape.theta_t = apex[0] * M_PI / 180;
+      shape.phi_t   = apex[1] * M_PI / 180;
+      shape.radius  = prm.get_double("Tuberosity radius");
+      require_input(shape.radius > 0,
+                    where + "/Tuberosity radius",
+                    prm.get("Tuberosity radius"),
+                    "a positive length");
+      const double under = prm.get_double("Tissue under tuberosity");
+      const double soft  = std::accumulate(shape.thicknesses.begin() + 1,
+                                          shape.thicknesses.end(),
+                                          0.0);
+      shape.bump         = under > 0 ? soft - under : 0.0;
+      require_input(under == 0 ||
+                      (shape.bump >= 0 && shape.bump < shape.thicknesses[1]),
+                    where + "/Tissue under tuberosity",
+                    prm.get("Tissue under tuberosity"),
+                    "0 (no bump) or a thickness above the soft layers' " +
+                      number(soft) + " minus the muscle's " +
+                      number(shape.thicknesses[1]) + " and at most " +
+                      number(soft) + " (mesh units)");
+    }
+
+    void
+    create(parallel::distributed::Triangulation<3> &tria) const override
+    {
+      std::vector<std::vector<double>> steps(3);
+      steps[0].assign(angular_cells[0],
+                      (theta[1] - theta[0]) / angular_cells[0]);
+      steps[1].assign(angular_cells[1], (phi[1] - phi[0]) / angular_cells[1]);
+      for (const unsigned int n : layer_cells)
+        steps[2].insert(steps[2].end(), n, 1.0 / n);
+      GridGenerator::subdivided_hyper_rectangle(
+        tria,
+        steps,
+        Point<3>(theta[0], phi[0], 0),
+        Point<3>(theta[1], phi[1], static_cast<double>(names.size())),
+        true);
+      for (const auto &cell : tria.active_cell_iterators())
+        cell->set_material_id(
+          static_cast<types::material_id>(std::floor(cell->center()[2])));
+      const ButtockShape &s = shape;
+      GridTools::transform(
+        [&s](const Point<3> &p) { return s.push_forward(p); }, tria);
+      tria.set_all_manifold_ids(0);
+    }
+
+    void
+    attach_manifolds(parallel::distributed::Triangulation<3> &tria,
+                     const double scale) const override
+    {
+      tria.set_manifold(0, ButtockManifold(shape, scale));
+    }
+
+    std::vector<std::string>
+    layer_names() const override
+    {
+      return names;
+    }
+
+    std::map<std::string, std::set<types::boundary_id>>
+    boundary_names() const override
+    {
+      return {{"medial", {0}},
+              {"lateral", {1}},
+              {"inferior", {2}},
+              {"superior", {3}},
+              {"bone", {4}},
+              {"skin", {5}},
+              {"cuts", {0, 1, 2, 3}}};
+    }
+
+  private:
+    ButtockShape                shape;
+    std::vector<std::string>    names;
+    std::vector<unsigned int>   layer_cells;
+    std::array<double, 2>       theta = {{0, 0}}, phi = {{0, 0}};
+    std::array<unsigned int, 2> angular_cells = {{1, 1}};
+  };
+
+  SEPTA_REGISTER_PLUGIN(Geometry,
+                        Buttock,
+                        "buttock",
+                        "one buttock over the pelvis: nested ellipsoidal "
+                        "layers (bone, muscle, fat, skin) with an ischial "
+                        "tuberosity, curved under refinement.")
+} // namespace septa
