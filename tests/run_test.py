@@ -1178,6 +1178,12 @@ def scenarios(septa, work):
                   seat_force_along_normal(r[-1], (0.1686, -0.5683, 0.8054)) < 1e-6,
                   "subsection Geometry\n set Global refinements = 0\nend\n"
                   "subsection Time\n set End time = 0.2\nend\n"),
+              # The gluteus maximus activated as in a hip thrust: the skin
+              # over it moves out (first 0.3 s).
+              "exercise_hip_thrust.prm": (
+                  "un_mean_skin",
+                  lambda v, r: v > r[1]["un_mean_skin"] > 0 and r[-1]["activation_muscle"] > 0.3,
+                  "subsection Time\n set End time = 0.3\nend\n"),
               "fat_relaxation.prm": (
                   "reaction_skin_z",
                   lambda v, r: 0.61 < v / [x for x in r if x["time"] >= 1][0]["reaction_skin_z"] < 0.95
@@ -1808,6 +1814,61 @@ def buttock_mesh(septa, work):
     for key, layers in (("fat", ("fat",)), ("skin", ("skin",)), ("bone+muscle", ("bone", "muscle"))):
         close("3 ranks: volume of " + key, sum(rows[0]["volume_" + l] for l in layers),
               volumes[1][key], rel=1e-12)
+
+
+@test
+def hip_thrust(septa, work):
+    """params/exercise_hip_thrust.prm (the buttock's gluteus maximus ramped
+    to 0.695 excitation, Contreras et al. 2015): (1) the activation reaches
+    the excitation level (1e-3: 0.5 s after the ramp, the activation
+    dynamics' 15/50 ms time constants have settled); (2) the nearly
+    incompressible muscle keeps its volume (1e-3); (3) the skin moves out
+    as the muscle contracts, more with more activation, with a roughness
+    St above zero; (4) every muscle cell's fibre is one of the origin-to-
+    insertion directions d(s) = (I(s) - O(s)) / |I(s) - O(s)|, s in [0, 1],
+    of the file's two lines (within 1e-3 of the closest of 2001 samples)
+    and points lateral and inferior (x > 0, y < 0); (5) 2 ranks give the
+    1-rank skin displacement and activation (1e-6)."""
+    text = scenario_text("exercise_hip_thrust.prm")
+    _, _, rows = run(septa, work, "one", None, text)
+    _, _, rows2 = run(septa, work, "two", None, text, ranks=2)
+    last = rows[-1]
+    close("activation at the end", last["activation_muscle"], 0.695, abs_=1e-3)
+    close("muscle volume (m^3)", last["volume_muscle"], rows[0]["volume_muscle"], rel=1e-3)
+    skin = [r["un_mean_skin"] for r in rows]
+    assert skin[1] > 0 and all(b >= a - 1e-12 for a, b in zip(skin[1:], skin[2:])), skin
+    assert last["St_skin"] > 0, last["St_skin"]
+    print("  skin moved out by %.3g mm on average, St %.3g mm"
+          % (1e3 * last["un_mean_skin"], 1e3 * last["St_skin"]))
+    for key in ("un_mean_skin", "un_max_skin", "activation_muscle"):
+        close("2 ranks: " + key, rows2[-1][key], last[key], rel=1e-6)
+
+    def line(entry):
+        m = re.search(r"set %s\s*=\s*([^\n]*)" % entry, text)
+        return [[float(v) for v in p.split(",")] for p in m.group(1).split(";")]
+    O, I = line("Origin line"), line("Insertion line")
+    samples = []
+    for k in range(2001):
+        s = k / 2000
+        v = [I[0][c] + s * (I[1][c] - I[0][c]) - O[0][c] - s * (O[1][c] - O[0][c]) for c in range(3)]
+        n = math.sqrt(sum(x * x for x in v))
+        samples.append([x / n for x in v])
+    p = subprocess.run(["/usr/bin/python3", os.path.join(HERE, "read_vtk.py"),
+                        os.path.join(work, "one", "solution.pvd"), "--cells",
+                        "fibre_x,fibre_y,fibre_z,layer", "--first"],
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    assert p.returncode == 0, p.stdout
+    import json
+    cells = [c for c in json.loads(p.stdout) if abs(c[6] - 1) < 1e-9]
+    assert cells
+    worst = 0.0
+    for c in cells:
+        f = c[3:6]
+        assert f[0] > 0 and f[1] < 0, f
+        worst = max(worst, min(math.sqrt(sum((f[i] - d[i]) ** 2 for i in range(3)))
+                               for d in samples))
+    print("  %d muscle output cells: fibres within %.2g of d(s)" % (len(cells), worst))
+    assert worst < 1e-3, worst
 
 
 # ------------------------------------------------------------ interface
