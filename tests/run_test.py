@@ -1047,7 +1047,8 @@ def scenarios(septa, work):
     muscle lifts the skin, adaptive refinement brings Cook's membrane close to
     its converged tip displacement and refines the tissue under the
     applicator without cutting the next step, the skin under the roller
-    follows it, the seat under the buttock pushes along its normal."""
+    follows it, the seat under the buttock pushes along its normal, the
+    activated gluteus maximus pushes the skin out and a garment in."""
     listed = sorted(f for f in os.listdir(os.path.join(HERE, "..", "params"))
                     if f.endswith(".prm"))
     quarter = "subsection Time\n set End time = 0.25\n set Initial step = 0.25\nend\n"
@@ -1184,6 +1185,12 @@ def scenarios(septa, work):
                   "un_mean_skin",
                   lambda v, r: v > r[1]["un_mean_skin"] > 0 and r[-1]["activation_muscle"] > 0.3,
                   "subsection Time\n set End time = 0.3\nend\n"),
+              # A garment's 20 mmHg on the buttock: the whole skin moves
+              # in, more as the pressure grows.
+              "garment_buttock.prm": (
+                  "un_mean_skin",
+                  lambda v, r: v < r[-2]["un_mean_skin"] < 0 and r[-1]["un_max_skin"] < 0,
+                  "subsection Time\n set End time = 0.5\nend\n"),
               "fat_relaxation.prm": (
                   "reaction_skin_z",
                   lambda v, r: 0.61 < v / [x for x in r if x["time"] >= 1][0]["reaction_skin_z"] < 0.95
