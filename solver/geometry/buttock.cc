@@ -1,6 +1,7 @@
 #include <core/input_error.h>
 #include <core/registry.h>
 #include <geometry/geometry.h>
+#include <geometry/layer_stack.h>
 
 #include <deal.II/grid/grid_generator.h>
 #include <deal.II/grid/grid_tools.h>
@@ -188,21 +189,16 @@ namespace septa
     static void
     declare_parameters(ParameterHandler &prm)
     {
-      prm.declare_entry("Layer names",
-                        "bone, muscle, fat, skin",
-                        Patterns::List(Patterns::Anything(), 2),
-                        "Layers from the deep surface out: the first is the "
-                        "bone the tuberosity bump thickens, the second the "
-                        "muscle it thins.");
-      prm.declare_entry("Layer thicknesses",
-                        "10, 30, 25, 2",
-                        Patterns::List(Patterns::Double(), 2),
-                        "Thickness of each layer in mesh units (> 0), along "
-                        "the ellipsoid's axes, away from the tuberosity.");
-      prm.declare_entry("Layer cells",
-                        "1, 3, 2, 1",
-                        Patterns::List(Patterns::Integer(), 2),
-                        "Coarse cells through each layer (>= 1).");
+      LayerStack::declare_parameters(
+        prm,
+        "bone, muscle, fat, skin",
+        "10, 30, 25, 2",
+        "1, 3, 2, 1",
+        "Layers from the deep surface out: the first is the bone the "
+        "tuberosity bump thickens, the second the muscle it thins; the "
+        "thicknesses hold along the ellipsoid's axes, away from the "
+        "tuberosity.",
+        2);
       prm.declare_entry("Deep semi-axes",
                         "70, 90, 40",
                         Patterns::List(Patterns::Double(), 3, 3),
@@ -244,39 +240,8 @@ namespace septa
     void
     parse_parameters(ParameterHandler &prm, const std::string &where) override
     {
-      names             = Utilities::split_string_list(prm.get("Layer names"));
-      shape.thicknesses = Utilities::string_to_double(
-        Utilities::split_string_list(prm.get("Layer thicknesses")));
-      const auto cells = Utilities::string_to_int(
-        Utilities::split_string_list(prm.get("Layer cells")));
-      const std::string per_layer = std::to_string(names.size()) +
-                                    " values, one per entry of 'Layer "
-                                    "names'";
-      require_input(shape.thicknesses.size() == names.size(),
-                    where + "/Layer thicknesses",
-                    prm.get("Layer thicknesses"),
-                    per_layer);
-      require_input(cells.size() == names.size(),
-                    where + "/Layer cells",
-                    prm.get("Layer cells"),
-                    per_layer);
-      for (const double t : shape.thicknesses)
-        require_input(t > 0,
-                      where + "/Layer thicknesses",
-                      prm.get("Layer thicknesses"),
-                      "positive thicknesses");
-      for (const int c : cells)
-        require_input(c >= 1,
-                      where + "/Layer cells",
-                      prm.get("Layer cells"),
-                      "integers >= 1");
-      layer_cells.assign(cells.begin(), cells.end());
-      for (unsigned int i = 0; i < names.size(); ++i)
-        for (unsigned int j = 0; j < i; ++j)
-          require_input(names[i] != names[j],
-                        where + "/Layer names",
-                        prm.get("Layer names"),
-                        "distinct names");
+      layers.parse_parameters(prm, where);
+      shape.thicknesses = layers.thicknesses;
 
       const auto axes = Utilities::string_to_double(
         Utilities::split_string_list(prm.get("Deep semi-axes")));
@@ -340,13 +305,13 @@ namespace septa
       steps[0].assign(angular_cells[0],
                       (theta[1] - theta[0]) / angular_cells[0]);
       steps[1].assign(angular_cells[1], (phi[1] - phi[0]) / angular_cells[1]);
-      for (const unsigned int n : layer_cells)
+      for (const unsigned int n : layers.cells)
         steps[2].insert(steps[2].end(), n, 1.0 / n);
       GridGenerator::subdivided_hyper_rectangle(
         tria,
         steps,
         Point<3>(theta[0], phi[0], 0),
-        Point<3>(theta[1], phi[1], static_cast<double>(names.size())),
+        Point<3>(theta[1], phi[1], static_cast<double>(layers.names.size())),
         true);
       for (const auto &cell : tria.active_cell_iterators())
         cell->set_material_id(
@@ -367,7 +332,7 @@ namespace septa
     std::vector<std::string>
     layer_names() const override
     {
-      return names;
+      return layers.names;
     }
 
     std::map<std::string, std::set<types::boundary_id>>
@@ -384,8 +349,7 @@ namespace septa
 
   private:
     ButtockShape                shape;
-    std::vector<std::string>    names;
-    std::vector<unsigned int>   layer_cells;
+    LayerStack                  layers;
     std::array<double, 2>       theta = {{0, 0}}, phi = {{0, 0}};
     std::array<unsigned int, 2> angular_cells = {{1, 1}};
   };

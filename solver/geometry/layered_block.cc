@@ -1,6 +1,7 @@
 #include <core/input_error.h>
 #include <core/registry.h>
 #include <geometry/geometry.h>
+#include <geometry/layer_stack.h>
 
 #include <deal.II/grid/grid_generator.h>
 
@@ -27,20 +28,13 @@ namespace septa
     static void
     declare_parameters(ParameterHandler &prm)
     {
-      prm.declare_entry("Layer names",
-                        "muscle, fat, skin",
-                        Patterns::List(Patterns::Anything(), 1),
-                        "Layer names from the bone side up to the skin. Each "
-                        "name needs a subsection in 'Materials'.");
-      prm.declare_entry("Layer thicknesses",
-                        "0.02, 0.015, 0.0015",
-                        Patterns::List(Patterns::Double(), 1),
-                        "Thickness of each layer in mesh units (> 0).");
-      prm.declare_entry("Layer cells",
-                        "4, 3, 1",
-                        Patterns::List(Patterns::Integer(), 1),
-                        "Coarse cells through the thickness of each layer "
-                        "(>= 1), before global refinement.");
+      LayerStack::declare_parameters(prm,
+                                     "muscle, fat, skin",
+                                     "0.02, 0.015, 0.0015",
+                                     "4, 3, 1",
+                                     "Layer names from the bone side up to "
+                                     "the skin.",
+                                     1);
       prm.declare_entry("Lateral size",
                         "0.04, 0.04",
                         Patterns::List(Patterns::Double(), 2, 2),
@@ -69,32 +63,7 @@ namespace septa
     void
     parse_parameters(ParameterHandler &prm, const std::string &where) override
     {
-      names       = Utilities::split_string_list(prm.get("Layer names"));
-      thicknesses = Utilities::string_to_double(
-        Utilities::split_string_list(prm.get("Layer thicknesses")));
-      const auto cells = Utilities::string_to_int(
-        Utilities::split_string_list(prm.get("Layer cells")));
-      require_input(thicknesses.size() == names.size(),
-                    where + "/Layer thicknesses",
-                    prm.get("Layer thicknesses"),
-                    std::to_string(names.size()) +
-                      " values, one per entry of 'Layer names'");
-      require_input(cells.size() == names.size(),
-                    where + "/Layer cells",
-                    prm.get("Layer cells"),
-                    std::to_string(names.size()) +
-                      " values, one per entry of 'Layer names'");
-      for (const double t : thicknesses)
-        require_input(t > 0,
-                      where + "/Layer thicknesses",
-                      prm.get("Layer thicknesses"),
-                      "positive thicknesses");
-      for (const int c : cells)
-        require_input(c >= 1,
-                      where + "/Layer cells",
-                      prm.get("Layer cells"),
-                      "integers >= 1");
-      layer_cells.assign(cells.begin(), cells.end());
+      layers.parse_parameters(prm, where);
       lateral = Utilities::string_to_double(
         Utilities::split_string_list(prm.get("Lateral size")));
       for (const double l : lateral)
@@ -122,12 +91,6 @@ namespace septa
                       prm.get("Grading"),
                       "1 along x (y), or an even number of 'Lateral cells' "
                       "along it (a centred grading is symmetric)");
-      for (unsigned int i = 0; i < names.size(); ++i)
-        for (unsigned int j = 0; j < i; ++j)
-          require_input(names[i] != names[j],
-                        where + "/Layer names",
-                        prm.get("Layer names"),
-                        "distinct names");
     }
 
     void
@@ -145,14 +108,16 @@ namespace septa
           }
         else
           steps[d] = graded(lateral[d], lateral_cells[d], grading[d]);
-      for (unsigned int l = 0; l < names.size(); ++l)
+      for (unsigned int l = 0; l < layers.names.size(); ++l)
         {
           // Fine at the top of the layer.
-          const auto cells = graded(thicknesses[l], layer_cells[l], grading[2]);
+          const auto cells =
+            graded(layers.thicknesses[l], layers.cells[l], grading[2]);
           steps[2].insert(steps[2].end(), cells.rbegin(), cells.rend());
         }
-      const double height =
-        std::accumulate(thicknesses.begin(), thicknesses.end(), 0.0);
+      const double   height = std::accumulate(layers.thicknesses.begin(),
+                                            layers.thicknesses.end(),
+                                            0.0);
       const Point<3> lower(centered ? -0.5 * lateral[0] : 0.0,
                            centered ? -0.5 * lateral[1] : 0.0,
                            0.0);
@@ -168,20 +133,21 @@ namespace septa
           const double z   = cell->center()[2];
           double       top = 0.0;
           unsigned int l   = 0;
-          for (; l < names.size(); ++l)
+          for (; l < layers.names.size(); ++l)
             {
-              top += thicknesses[l];
+              top += layers.thicknesses[l];
               if (z < top)
                 break;
             }
-          cell->set_material_id(std::min<unsigned int>(l, names.size() - 1));
+          cell->set_material_id(
+            std::min<unsigned int>(l, layers.names.size() - 1));
         }
     }
 
     std::vector<std::string>
     layer_names() const override
     {
-      return names;
+      return layers.names;
     }
 
     std::map<std::string, std::set<types::boundary_id>>
@@ -214,9 +180,7 @@ namespace septa
     }
 
     std::array<double, 3>     grading = {{1, 1, 1}};
-    std::vector<std::string>  names;
-    std::vector<double>       thicknesses;
-    std::vector<unsigned int> layer_cells;
+    LayerStack                layers;
     std::vector<double>       lateral;
     std::vector<unsigned int> lateral_cells;
     bool                      centered = true;

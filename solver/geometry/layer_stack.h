@@ -1,0 +1,37 @@
+#pragma once
+
+#include <deal.II/base/parameter_handler.h>
+
+#include <string>
+#include <vector>
+
+namespace septa
+{
+  /**
+   * The layers of a generated geometry, from the deep side out: their
+   * names (one material subsection each), thicknesses in mesh units and
+   * coarse cells through each, as the entries 'Layer names', 'Layer
+   * thicknesses' and 'Layer cells'.
+   */
+  struct LayerStack
+  {
+    std::vector<std::string>  names;
+    std::vector<double>       thicknesses;
+    std::vector<unsigned int> cells;
+
+    /// Declare the three entries with these defaults; @p names_doc says
+    /// what the layers are, @p min_layers how many there must be.
+    static void
+    declare_parameters(dealii::ParameterHandler &prm,
+                       const std::string        &default_names,
+                       const std::string        &default_thicknesses,
+                       const std::string        &default_cells,
+                       const std::string        &names_doc,
+                       unsigned int              min_layers);
+
+    /// Read and check them: one thickness (> 0) and one cell count (>= 1)
+    /// per name, distinct names.
+    void
+    parse_parameters(dealii::ParameterHandler &prm, const std::string &where);
+  };
+} // namespace septa
