@@ -3,9 +3,13 @@
 #include <core/assembler.h>
 #include <core/newton.h>
 
+#include <deal.II/fe/fe_values.h>
 #include <deal.II/numerics/data_out.h>
 
+#include <functional>
+
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -59,6 +63,24 @@ namespace septa
     {
     }
   };
+
+  /**
+   * Calls @p visit(cell, face, fe_face_values, un) for every locally owned
+   * face on the boundary ids @p ids, after reinit: un[q] = u . N, the
+   * displacement of @p ghosted along the reference outward normal at the
+   * face's quadrature points (whose reference positions and areas
+   * fe_face_values holds).  What the surface columns and the roughness
+   * measure.
+   */
+  void
+  for_each_surface_face(
+    const Discretization                                   &d,
+    const PETScWrappers::MPI::Vector                       &ghosted,
+    const std::set<types::boundary_id>                     &ids,
+    const std::function<void(const DoFHandler<3>::active_cell_iterator &,
+                             unsigned int,
+                             const FEFaceValues<3> &,
+                             const std::vector<double> &)> &visit);
 
   /// The columns and fields of every run, in the order of statistics.csv:
   /// step (time, iterations), reactions, probes, layers (strains, volumes,

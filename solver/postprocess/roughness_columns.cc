@@ -5,7 +5,6 @@
 #include <postprocess/surface_roughness.h>
 
 #include <deal.II/base/mpi.h>
-#include <deal.II/fe/fe_values.h>
 
 namespace septa
 {
@@ -45,42 +44,25 @@ namespace septa
       {
         // This rank's faces, flattened: 12 vertex coordinates, the number
         // of points, then x, y, z, height, area per point.
-        const auto                 &ids = d.boundaries.at(name);
-        FEFaceValues<3>             ffv(d.mapping,
-                            d.fe,
-                            d.face_quadrature,
-                            update_values | update_normal_vectors |
-                              update_JxW_values | update_quadrature_points);
-        const unsigned int          nq = d.face_quadrature.size();
-        std::vector<Vector<double>> u_face(nq, Vector<double>(3));
-        std::vector<double>         mine;
-        std::vector<unsigned int>   owner_cell; // active index per face
-        for (const auto &cell : d.dof_handler.active_cell_iterators())
-          if (cell->is_locally_owned() && cell->at_boundary())
-            for (const unsigned int f : cell->face_indices())
-              if (cell->face(f)->at_boundary() &&
-                  ids.count(cell->face(f)->boundary_id()))
-                {
-                  ffv.reinit(cell, f);
-                  ffv.get_function_values(c.x.ghosted, u_face);
-                  for (unsigned int k = 0; k < 4; ++k)
-                    for (unsigned int i = 0; i < 3; ++i)
-                      mine.push_back(cell->face(f)->vertex(k)[i]);
-                  mine.push_back(nq);
-                  for (unsigned int q = 0; q < nq; ++q)
-                    {
-                      const Tensor<1, 3> N = ffv.normal_vector(q);
-                      const Point<3>    &X = ffv.quadrature_point(q);
-                      mine.insert(mine.end(),
-                                  {X[0],
-                                   X[1],
-                                   X[2],
-                                   u_face[q][0] * N[0] + u_face[q][1] * N[1] +
-                                     u_face[q][2] * N[2],
-                                   ffv.JxW(q)});
-                    }
-                  owner_cell.push_back(cell->active_cell_index());
-                }
+        std::vector<double>       mine;
+        std::vector<unsigned int> owner_cell; // active index per face
+        for_each_surface_face(
+          d,
+          c.x.ghosted,
+          d.boundaries.at(name),
+          [&](
+            const auto &cell, unsigned int f, const auto &ffv, const auto &un) {
+            for (unsigned int k = 0; k < 4; ++k)
+              for (unsigned int i = 0; i < 3; ++i)
+                mine.push_back(cell->face(f)->vertex(k)[i]);
+            mine.push_back(un.size());
+            for (unsigned int q = 0; q < un.size(); ++q)
+              {
+                const Point<3> &X = ffv.quadrature_point(q);
+                mine.insert(mine.end(), {X[0], X[1], X[2], un[q], ffv.JxW(q)});
+              }
+            owner_cell.push_back(cell->active_cell_index());
+          });
         // Every rank filters the whole surface (the fit reaches across
         // ranks); the faces are in rank order, this rank's at 'first'.
         const auto all   = Utilities::MPI::all_gather(d.comm, mine);

@@ -31,44 +31,26 @@ namespace septa
       void
       values(const OutputContext &c, std::vector<double> &v) override
       {
-        // Normal displacement u . N of the surfaces asked for, over face
-        // quadrature points (reference normals and areas).
         const auto         &surfaces = run.output.surfaces;
         std::vector<double> un_sum(surfaces.size(), 0.0),
           un_area(surfaces.size(), 0.0), un_min(surfaces.size(), 1e300),
           un_max(surfaces.size(), -1e300);
+        for (unsigned int k = 0; k < surfaces.size(); ++k)
+          for_each_surface_face(
+            d,
+            c.x.ghosted,
+            d.boundaries.at(surfaces[k]),
+            [&](const auto &, unsigned int, const auto &ffv, const auto &un) {
+              for (unsigned int q = 0; q < un.size(); ++q)
+                {
+                  un_sum[k] += un[q] * ffv.JxW(q);
+                  un_area[k] += ffv.JxW(q);
+                  un_min[k] = std::min(un_min[k], un[q]);
+                  un_max[k] = std::max(un_max[k], un[q]);
+                }
+            });
         if (!surfaces.empty())
           {
-            FEFaceValues<3>             ffv(d.mapping,
-                                d.fe,
-                                d.face_quadrature,
-                                update_values | update_normal_vectors |
-                                  update_JxW_values);
-            std::vector<Vector<double>> u_face(d.face_quadrature.size(),
-                                               Vector<double>(3));
-            for (const auto &cell : d.dof_handler.active_cell_iterators())
-              if (cell->is_locally_owned() && cell->at_boundary())
-                for (const unsigned int f : cell->face_indices())
-                  if (cell->face(f)->at_boundary())
-                    for (unsigned int k = 0; k < surfaces.size(); ++k)
-                      if (d.boundaries.at(surfaces[k])
-                            .count(cell->face(f)->boundary_id()))
-                        {
-                          ffv.reinit(cell, f);
-                          ffv.get_function_values(c.x.ghosted, u_face);
-                          for (unsigned int q = 0; q < d.face_quadrature.size();
-                               ++q)
-                            {
-                              const Tensor<1, 3> N  = ffv.normal_vector(q);
-                              const double       un = u_face[q][0] * N[0] +
-                                                u_face[q][1] * N[1] +
-                                                u_face[q][2] * N[2];
-                              un_sum[k] += un * ffv.JxW(q);
-                              un_area[k] += ffv.JxW(q);
-                              un_min[k] = std::min(un_min[k], un);
-                              un_max[k] = std::max(un_max[k], un);
-                            }
-                        }
             Utilities::MPI::sum(un_sum, d.comm, un_sum);
             Utilities::MPI::sum(un_area, d.comm, un_area);
             Utilities::MPI::min(un_min, d.comm, un_min);
@@ -83,6 +65,41 @@ namespace septa
       const RunParameters  &run;
     };
   } // namespace
+
+
+  void
+  for_each_surface_face(
+    const Discretization                                   &d,
+    const PETScWrappers::MPI::Vector                       &ghosted,
+    const std::set<types::boundary_id>                     &ids,
+    const std::function<void(const DoFHandler<3>::active_cell_iterator &,
+                             unsigned int,
+                             const FEFaceValues<3> &,
+                             const std::vector<double> &)> &visit)
+  {
+    FEFaceValues<3>             ffv(d.mapping,
+                        d.fe,
+                        d.face_quadrature,
+                        update_values | update_normal_vectors |
+                          update_JxW_values | update_quadrature_points);
+    std::vector<Vector<double>> u(d.face_quadrature.size(), Vector<double>(3));
+    std::vector<double>         un(u.size());
+    for (const auto &cell : d.dof_handler.active_cell_iterators())
+      if (cell->is_locally_owned() && cell->at_boundary())
+        for (const unsigned int f : cell->face_indices())
+          if (cell->face(f)->at_boundary() &&
+              ids.count(cell->face(f)->boundary_id()))
+            {
+              ffv.reinit(cell, f);
+              ffv.get_function_values(ghosted, u);
+              for (unsigned int q = 0; q < u.size(); ++q)
+                {
+                  const Tensor<1, 3> N = ffv.normal_vector(q);
+                  un[q] = u[q][0] * N[0] + u[q][1] * N[1] + u[q][2] * N[2];
+                }
+              visit(cell, f, ffv, un);
+            }
+  }
 
 
   std::unique_ptr<Postprocessor>
