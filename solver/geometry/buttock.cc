@@ -76,9 +76,8 @@ namespace septa
       {
         auto         t = thicknesses;
         const double b = bump * bump_at(theta, phi);
-        t[0] += b;
-        if (t.size() > 1)
-          t[1] -= b;
+        t[0] += b; // 'Layer names' asks for two layers at least
+        t[1] -= b;
         return t;
       }
 
