@@ -32,6 +32,7 @@ from septa_test import (agree, close, compressible_uniaxial, follower_pressure_s
                         force_length, force_velocity_stress, lateral_equilibrium, newton,
                         prony_confined_stress, run, scenario_text, test, within, worst,
                         ENV, FORCE_VELOCITY_CURVE, HERE, ROOT, SOLVER_PATH, TESTS)
+from state_tests import read_vtk  # also registers its tests
 
 
 # ----------------------------------------------------------------- harness
@@ -1751,15 +1752,6 @@ def ellipsoidal_shell_volume(axes, d0, d1, theta, phi, n=12):
     return volume * (theta[1] - theta[0]) * (phi[1] - phi[0]) * (d1 - d0)
 
 
-def read_vtk_quality(pvd):
-    """tests/read_vtk.py --quality on the last step of @pvd (Debian's python3)."""
-    import json
-    p = subprocess.run(["/usr/bin/python3", os.path.join(HERE, "read_vtk.py"), pvd, "--quality"],
-                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    assert p.returncode == 0, p.stdout
-    return json.loads(p.stdout)
-
-
 @test
 def buttock_mesh(septa, work):
     """The buttock generator (Geometry/Type = buttock, defaults: deep
@@ -1799,7 +1791,7 @@ def buttock_mesh(septa, work):
         v = {"fat": v["volume_fat"], "skin": v["volume_skin"],
              "bone+muscle": v["volume_bone"] + v["volume_muscle"]}
         volumes.append(v)
-        q = read_vtk_quality(os.path.join(work, "r%d" % r, "solution.pvd"))
+        q = read_vtk(os.path.join(work, "r%d" % r, "solution.pvd"), "--quality")
         print("  refinement %d: %d output cells, smallest scaled Jacobian %.3f"
               % (r, q["n_cells"], q["min_scaled_jacobian"]))
         assert q["min_scaled_jacobian"] > 0.5, q
@@ -1860,13 +1852,9 @@ def hip_thrust(septa, work):
         v = [I[0][c] + s * (I[1][c] - I[0][c]) - O[0][c] - s * (O[1][c] - O[0][c]) for c in range(3)]
         n = math.sqrt(sum(x * x for x in v))
         samples.append([x / n for x in v])
-    p = subprocess.run(["/usr/bin/python3", os.path.join(HERE, "read_vtk.py"),
-                        os.path.join(work, "one", "solution.pvd"), "--cells",
-                        "fibre_x,fibre_y,fibre_z,layer", "--first"],
-                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    assert p.returncode == 0, p.stdout
-    import json
-    cells = [c for c in json.loads(p.stdout) if abs(c[6] - 1) < 1e-9]
+    cells = [c for c in read_vtk(os.path.join(work, "one", "solution.pvd"), "--cells",
+                                 "fibre_x,fibre_y,fibre_z,layer", "--first")
+             if abs(c[6] - 1) < 1e-9]
     assert cells
     worst = 0.0
     for c in cells:

@@ -145,10 +145,11 @@ def pieces_named(out, entries):
     return named
 
 
-def read_vtk(pvd):
-    """tests/read_vtk.py on @pvd (its last data set) with Debian's python3."""
+def read_vtk(pvd, *options):
+    """tests/read_vtk.py on @pvd (its last data set; see that file for
+    @options) with Debian's python3, as parsed JSON."""
     assert os.path.exists(SYSTEM_PYTHON), "no %s (Debian's python3 with VTK)" % SYSTEM_PYTHON
-    p = subprocess.run([SYSTEM_PYTHON, os.path.join(HERE, "read_vtk.py"), pvd],
+    p = subprocess.run([SYSTEM_PYTHON, os.path.join(HERE, "read_vtk.py"), pvd] + list(options),
                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     assert p.returncode == 0, p.stdout
     return json.loads(p.stdout)
