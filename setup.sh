@@ -9,9 +9,10 @@ cd "$(dirname "$0")"
 # postprocess/ and the real-client tests; it conflicts with python3-vtk9 (and so with libvtk9-dev,
 # which septa does not link), so those two are not installed.  xvfb: ParaView renders into a
 # virtual X display on headless machines.  gmsh meshes the .geo files of meshes/ (tetrahedra,
-# which septa splits into hexahedra on reading).
+# which septa splits into hexahedra on reading).  python3-matplotlib draws the treatment
+# study's plots.
 packages=(libdeal.ii-dev python3-paraview xvfb xauth libopenblas0-serial openmpi-bin cmake g++ make
-  numdiff python3 clang-format gmsh)
+  numdiff python3 python3-matplotlib clang-format gmsh)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -43,6 +43,28 @@ def block(path, value):
     return text
 
 
+def write_job(folder, name, ranks, septa, prm):
+    """FOLDER/job.sh: an sbatch script running septa on PRM with RANKS
+    tasks (cluster/slurm_job.sh settings); returns its path."""
+    job = os.path.join(folder, "job.sh")
+    open(job, "w").write(
+        "#!/usr/bin/env bash\n#SBATCH --job-name=%s\n"
+        "#SBATCH --ntasks=%d\n#SBATCH --time=02:00:00\n"
+        "#SBATCH --output=%s/septa-%%j.log\nset -euo pipefail\n"
+        "srun %s %s\n" % (name, ranks, folder, septa, prm))
+    return job
+
+
+def run_septa(folder, ranks, septa, prm):
+    """Run septa on PRM (mpirun -np RANKS if more than one), its output in
+    FOLDER/septa.log; returns the exit code."""
+    cmd = [septa, prm]
+    if ranks > 1:
+        cmd = ["mpirun", "--oversubscribe", "-np", str(ranks)] + cmd
+    with open(os.path.join(folder, "septa.log"), "w") as log:
+        return subprocess.call(cmd, stdout=log, stderr=subprocess.STDOUT)
+
+
 def read_statistics(path):
     if not os.path.isfile(path):
         return None
@@ -90,19 +112,9 @@ def main():
         prm = os.path.join(folder, "input.prm")
         open(prm, "w").write(text)
         if a.slurm:
-            job = os.path.join(folder, "job.sh")
-            open(job, "w").write(
-                "#!/usr/bin/env bash\n#SBATCH --job-name=septa-sweep-%03d\n"
-                "#SBATCH --ntasks=%d\n#SBATCH --time=02:00:00\n"
-                "#SBATCH --output=%s/septa-%%j.log\nset -euo pipefail\n"
-                "srun %s %s\n" % (k, a.ranks, folder, a.septa, prm))
-            print("sbatch %s" % job)
+            print("sbatch %s" % write_job(folder, "septa-sweep-%03d" % k, a.ranks, a.septa, prm))
             continue
-        cmd = [a.septa, prm]
-        if a.ranks > 1:
-            cmd = ["mpirun", "--oversubscribe", "-np", str(a.ranks)] + cmd
-        with open(os.path.join(folder, "septa.log"), "w") as log:
-            rc = subprocess.call(cmd, stdout=log, stderr=subprocess.STDOUT)
+        rc = run_septa(folder, a.ranks, a.septa, prm)
         print("run_%03d %s: exit %d" % (k, ", ".join("%s=%s" % (s[0], v)
                                                    for s, v in zip(sweeps, combo)), rc),
               file=sys.stderr)

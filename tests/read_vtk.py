@@ -5,8 +5,11 @@ With --cells f1,f2,... [--first]: instead, for every VTK cell of the last
 (first) step, its centre (reference configuration if 'displacement' is
 removed: the first step is undeformed) and the values of the point fields
 f1, f2, ... at its first point (septa's per-cell fields are constant on
-each deal.II cell's patch), as a JSON list.  With --quality: the number of
-cells and their smallest scaled Jacobian."""
+each deal.II cell's patch), as a JSON list; the name 'volume' gives the
+cell's volume instead.  With --quality: the number of cells and their
+smallest scaled Jacobian.  With --regions NAME=VALUE: the number of
+connected pieces (cells sharing a point) of the cells whose point field
+NAME is VALUE, e.g. the lobules of fat between septa (layer=1)."""
 import json
 import os
 import sys
@@ -23,14 +26,48 @@ reader.Update()
 grid = reader.GetOutput()
 if "--cells" in sys.argv:
     fields = sys.argv[sys.argv.index("--cells") + 1].split(",")
-    arrays = [grid.GetPointData().GetArray(f) for f in fields]
+    sizes = vtk.vtkCellSizeFilter()
+    sizes.SetInputData(grid)
+    sizes.ComputeVertexCountOff()
+    sizes.ComputeLengthOff()
+    sizes.ComputeAreaOff()
+    sizes.Update()
+    volume = sizes.GetOutput().GetCellData().GetArray("Volume")
+    arrays = [None if f == "volume" else grid.GetPointData().GetArray(f) for f in fields]
     rows = []
     for c in range(grid.GetNumberOfCells()):
         ids = grid.GetCell(c).GetPointIds()
         pts = [grid.GetPoint(ids.GetId(k)) for k in range(ids.GetNumberOfIds())]
         centre = [sum(p[d] for p in pts) / len(pts) for d in range(3)]
-        rows.append(centre + [a.GetValue(ids.GetId(0)) for a in arrays])
+        rows.append(centre + [volume.GetValue(c) if a is None else a.GetValue(ids.GetId(0))
+                              for a in arrays])
     print(json.dumps(rows))
+    sys.exit(0)
+if "--regions" in sys.argv:
+    name, value = sys.argv[sys.argv.index("--regions") + 1].split("=")
+    # The per-cell field as cell data (constant on each cell's points), then
+    # the points merged (DataOut writes every cell's points apart).
+    percell = vtk.vtkPointDataToCellData()
+    percell.SetInputData(grid)
+    percell.Update()
+    merged = vtk.vtkStaticCleanUnstructuredGrid()
+    merged.SetInputData(percell.GetOutput())
+    merged.ToleranceIsAbsoluteOn()
+    merged.SetAbsoluteTolerance(1e-12)
+    merged.Update()
+    chosen = vtk.vtkThreshold()
+    chosen.SetInputData(merged.GetOutput())
+    chosen.SetInputArrayToProcess(0, 0, 0, vtk.vtkDataObject.FIELD_ASSOCIATION_CELLS, name)
+    chosen.SetLowerThreshold(float(value) - 0.5)
+    chosen.SetUpperThreshold(float(value) + 0.5)
+    chosen.SetThresholdFunction(vtk.vtkThreshold.THRESHOLD_BETWEEN)
+    chosen.Update()
+    pieces = vtk.vtkConnectivityFilter()
+    pieces.SetInputData(chosen.GetOutput())
+    pieces.SetExtractionModeToAllRegions()
+    pieces.Update()
+    print(json.dumps({"cells": chosen.GetOutput().GetNumberOfCells(),
+                      "regions": pieces.GetNumberOfExtractedRegions()}))
     sys.exit(0)
 if "--quality" in sys.argv:
     # The scaled Jacobian of every hexahedron (VTK's verdict metric: the

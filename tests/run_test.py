@@ -30,7 +30,8 @@ import sys
 
 from septa_test import (agree, close, compressible_uniaxial, follower_pressure_stretches,
                         force_length, force_velocity_stress, lateral_equilibrium, newton,
-                        prony_confined_stress, run, scenario_text, test, within, worst,
+                        prony_confined_stress, read_statistics, run, scenario_text, test,
+                        within, worst,
                         ENV, FORCE_VELOCITY_CURVE, HERE, ROOT, SOLVER_PATH, TESTS)
 from state_tests import read_vtk  # also registers its tests
 
@@ -1192,6 +1193,40 @@ def scenarios(septa, work):
                   "un_mean_skin",
                   lambda v, r: v < r[-2]["un_mean_skin"] < 0 and r[-1]["un_max_skin"] < 0,
                   "subsection Time\n set End time = 0.5\nend\n"),
+              # The cellulite patch (its coarse mesh) under half its weight: standing, the bone carries it along -y
+              # (the x-cuts are rollers, the y-cuts free) and the skin
+              # sags and roughens; lying, along -z (all cuts rollers), and
+              # the skin moves towards the bone (1e-6; the mass from the
+              # layer volumes of the first row, t = 0: later rows hold the
+              # current volumes).
+              "cellulite_standing.prm": (
+                  "reaction_bone_y",
+                  lambda v, r: abs(abs(v) / (0.5 * patch_weight(r[0])) - 1) < 1e-6 and
+                  r[-1]["u_skin centre_y"] < -1e-4 and r[-1]["St_skin"] > 1e-6,
+                  "subsection Time\n set End time = 0.5\nend\n"),
+              "cellulite_lying.prm": (
+                  "reaction_bone_z",
+                  lambda v, r: abs(abs(v) / (0.5 * patch_weight(r[0])) - 1) < 1e-6 and
+                  r[-1]["u_skin centre_z"] < 0,
+                  "subsection Time\n set End time = 0.5\nend\n"),
+              # Squeezed 1 mm from each side (half the load): the two cuts
+              # push equally (nothing else carries x: 1e-6) and the nearly
+              # incompressible tissue lifts the skin, which roughens.
+              "cellulite_squeezed.prm": (
+                  "reaction_x-_x",
+                  lambda v, r: abs(v + r[-1]["reaction_x+_x"]) < 1e-6 * abs(v) and v != 0 and
+                  r[-1]["un_mean_skin"] > 1e-4 and r[-1]["St_skin"] > 1e-5,
+                  "subsection Time\n set End time = 0.5\nend\n"),
+              # Fingertips pressed into the patch (first step, 0.67 mm):
+              # as pinch_test.prm (the fold rises by 10 um).
+              "cellulite_pinched.prm": (
+                  "u_fold_z",
+                  lambda v, r: v > 1e-6 and r[-1]["contact_left finger_force_z"] > 0 and
+                  r[-1]["contact_right finger_force_z"] > 0 and
+                  abs((r[-1]["contact_left finger_force_z"] +
+                       r[-1]["contact_right finger_force_z"]) /
+                      r[-1]["reaction_bone_z"] - 1) < 1e-6,
+                  "subsection Time\n set End time = 0.1\nend\n"),
               "fat_relaxation.prm": (
                   "reaction_skin_z",
                   lambda v, r: 0.61 < v / [x for x in r if x["time"] >= 1][0]["reaction_skin_z"] < 0.95
@@ -1210,6 +1245,14 @@ def scenarios(septa, work):
         print("  %-26s %s = %g" % (name, column, value))
         assert ok(value, rows), "%s: %s = %g" % (name, column, value)
     assert sorted(checks) == listed, "scenarios without a check: %s" % listed
+
+
+def patch_weight(row):
+    """g times the mass of the cellulite patch (params/models/
+    cellulite_patch.prm: muscle 1090, fat 911 kg/m^3, skin and septa the
+    default 1000) from the layer volumes of a statistics row."""
+    return 9.81 * sum(rho * row["volume_" + layer] for layer, rho in
+                      (("muscle", 1090), ("fat", 911), ("skin", 1000), ("septa", 1000)))
 
 
 @test
@@ -1864,6 +1907,235 @@ def hip_thrust(septa, work):
                                for d in samples))
     print("  %d muscle output cells: fibres within %.2g of d(s)" % (len(cells), worst))
     assert worst < 1e-3, worst
+
+
+def cellulite_patch_text(overrides=""):
+    """A 40 x 40 mm cellulite patch (Geometry/Type = cellulite patch):
+    muscle 5, fat 10, skin 1.5 mm, 4 x 4 coarse cells of 10 mm, lobules
+    every 10 mm; Q1 and one step with the bone held: the mesh is what is
+    looked at."""
+    return ("subsection Geometry\n set Type = cellulite patch\n set Mesh scale = 1e-3\n"
+            " set Layer thicknesses = 5, 10, 1.5\n set Layer cells = 1, 2, 1\n"
+            " set Lateral size = 40, 40\n set Lateral cells = 4, 4\n set Lobule size = 10\n"
+            "end\nsubsection Discretization\n set Polynomial degree = 1\nend\n"
+            "subsection Materials\n"
+            " subsection muscle\n  include %s/params/materials/buttock_muscle.prm\n end\n"
+            " subsection fat\n  include %s/params/materials/buttock_fat.prm\n end\n"
+            " subsection skin\n  include %s/params/materials/buttock_skin.prm\n end\n"
+            " subsection septa\n  set Model = fibrous septa\n  set Shear modulus = 10e3\n"
+            "  set Fibre modulus = 1e6\n  set Poisson ratio = 0.49\n  set Fibre field = mesh\n"
+            " end\nend\n"
+            "subsection Loads\n set Names = bone\n subsection bone\n  set Type = displacement\n"
+            "  set Boundary = bone\n  set Components = x, y, z\n  set Values = 0, 0, 0\n end\nend\n"
+            "subsection Time\n set End time = 1\n set Initial step = 1\n set Maximum step = 1\nend\n"
+            "subsection Output\n set Every n steps = 1\nend\n"
+            % ((os.path.abspath(ROOT),) * 3)) + \
+        "subsection Geometry\n%s\nend\n" % overrides
+
+
+def cells_per_level(out):
+    m = re.search(r"Septa network: .*active cells per level:((?: \d+: \d+)+)", out)
+    assert m, out[-2000:]
+    return [int(v) for v in re.findall(r"\d+: (\d+)", m.group(1))]
+
+
+@test
+def cellulite_patch(septa, work):
+    """The septa network of the cellulite patch generator (40 x 40 mm,
+    fat 10 mm, 10 mm lobules, coarse cells 10 x 10 x 5 mm).
+    (1) Square lobules (no jitter), upright septa 1.25 mm thick, fascia
+    0.625 mm, 4 refinements (finest cells 0.625 x 0.625 x 0.3125 mm, so
+    that the septa's faces fall on cell faces): the septa volume is the
+    closed form A_f [f (H - t_f) + t_f], f = 2 (3 t / L) - (3 t / L)^2 the
+    area fraction of three walls each way, to 1e-9; the septa are
+    thinner than a coarse cell and resolved by adaptive refinement (the
+    levels are printed; fewer than a third of the cells of the same mesh
+    refined globally); the fat falls into 16 lobules (connected pieces of
+    fat cells) and the septa into one network.
+    (2) Septa leaning by 20 deg (no jitter, no fascia): in the bands
+    |y| > 14.5 mm, out of reach of the walls along x, the septa cells' distance from their grid line grows with
+    depth by tan(20 deg) (volume-weighted fit, within 0.02 or 1.1 deg: at
+    each depth the staircase of 0.625 mm cells puts a wall's centroid off
+    by less than h/2, which bounds the fitted slope's error by 3 (h/2) / H
+    = 0.09 if the errors lined up; they alternate along the wall); every
+    septum cell's fibre lies in its septum's plane, pointing down and away
+    from the grid line (1e-6, float32 output).
+    (3) Jittered seeds (0.3), leaning septa: still 16 lobules, and the
+    same mesh (cells and layer volumes, 1e-12) on 1 and 3 ranks.
+    (4) An angle whose lobules would close before the fascia, and a
+    missing septa layer, are refused (exit 1, one message).
+    (5) The jittered patch (refined twice) sagging under gravity with a
+    checkpoint after every step, resumed on 2 ranks from its second step: the layers are
+    set again on the restored mesh, and the last row (septa and fat
+    volumes, bone reaction, extreme strains of fat and septa) equals the
+    uninterrupted run's (1e-8)."""
+    L, H = 40.0, 10.0
+    # (1)
+    t, tf = 1.25, 0.625
+    _, out, rows = run(septa, work, "square", None, cellulite_patch_text(
+        " set Lobule jitter = 0\n set Septa thickness = %g\n set Fascia thickness = %g\n"
+        " set Septa refinement = 4" % (t, tf)))
+    levels = cells_per_level(out)
+    print("  active cells per level:", levels)
+    f = 2 * 3 * t / L - (3 * t / L) ** 2
+    exact = L * L * (f * (H - tf) + tf) * 1e-9
+    close("septa volume (m^3)", rows[0]["volume_septa"], exact, rel=1e-9)
+    close("fat + septa volume (m^3)", rows[0]["volume_septa"] + rows[0]["volume_fat"],
+          L * L * H * 1e-9, rel=1e-9)
+    assert len(levels) == 5 and levels[4] > 0 and t < 5.0, levels
+    assert sum(levels) < 64 * 8 ** 4 / 3, levels
+    pvd = os.path.join(work, "square", "solution.pvd")
+    fat = read_vtk(pvd, "--regions", "layer=1")
+    net = read_vtk(pvd, "--regions", "layer=3")
+    print("  fat in %d pieces, septa in %d" % (fat["regions"], net["regions"]))
+    assert fat["regions"] == 16 and net["regions"] == 1, (fat, net)
+
+    # (2)
+    angle = 20.0
+    run(septa, work, "leaning", None, cellulite_patch_text(
+        " set Lobule jitter = 0\n set Septa thickness = 1\n set Fascia thickness = 0\n"
+        " set Septa angle = %g\n set Septa refinement = 4" % angle))
+    cells = read_vtk(os.path.join(work, "leaning", "solution.pvd"), "--cells",
+                     "layer,volume,fibre_x,fibre_y,fibre_z", "--first")
+    top, lines = 15.0, (-10.0, 0.0, 10.0)
+    fit, worst = [], 0.0
+    for c in cells:
+        if abs(c[3] - 3) > 1e-9:
+            continue
+        x, y, z = (1e3 * v for v in c[:3])
+        k = min(lines, key=lambda m: abs(x - m))
+        if abs(y) < 14.5:
+            continue  # within reach of the walls along x (y = +-10 mm
+            # leaning by up to 10 tan(20 deg) = 3.6 mm) or their junctions
+        fit.append((top - z, abs(x - k), c[4]))
+        # In the plane of the wall x = k + sign s tan(a): along
+        # (sign sin a, 0, -cos a); the side is clear once the wall has
+        # left the grid line by more than its thickness.
+        if abs(x - k) > 1.0:
+            sign = 1 if x > k else -1
+            a = math.radians(angle)
+            worst = max(worst, math.dist(c[5:8], (sign * math.sin(a), 0, -math.cos(a))))
+    W = sum(w for _, _, w in fit)
+    sm = sum(s * w for s, _, w in fit) / W
+    dm = sum(e * w for _, e, w in fit) / W
+    slope = sum(w * (s - sm) * (e - dm) for s, e, w in fit) / \
+        sum(w * (s - sm) ** 2 for s, _, w in fit)
+    print("  %d septum cells away from junctions: lean %.2f deg (set %g); fibres within %.2g"
+          % (len(fit), math.degrees(math.atan(slope)), angle, worst))
+    close("lean tan(a)", slope, math.tan(math.radians(angle)), abs_=0.02)
+    assert worst < 1e-6, worst  # written as float32
+
+    # (3)
+    jittered = (" set Lobule jitter = 0.3\n set Seed = 7\n set Septa thickness = 1\n"
+                " set Septa angle = 15\n set Septa refinement = 4")
+    _, out1, rows1 = run(septa, work, "jitter1", None, cellulite_patch_text(jittered))
+    _, out3, rows3 = run(septa, work, "jitter3", None, cellulite_patch_text(jittered), ranks=3)
+    assert cells_per_level(out1) == cells_per_level(out3), (out1, out3)
+    for layer in ("muscle", "fat", "skin", "septa"):
+        close("3 ranks: volume of " + layer, rows3[0]["volume_" + layer],
+              rows1[0]["volume_" + layer], rel=1e-12)
+    fat = read_vtk(os.path.join(work, "jitter3", "solution.pvd"), "--regions", "layer=1")
+    assert fat["regions"] == 16, fat
+    print("  jittered: %d lobules; septa %.1f %% of the fat layer on 1 and 3 ranks"
+          % (fat["regions"], 100 * rows1[0]["volume_septa"] /
+             (rows1[0]["volume_septa"] + rows1[0]["volume_fat"])))
+
+    # (5)
+    sagging = cellulite_patch_text(jittered + "\n set Septa refinement = 2") + (
+        "subsection Loads\n set Names = bone, gravity\n subsection gravity\n"
+        "  set Type = gravity\n  set Acceleration = 0, -9.81, 0\n  set Load curve = 0:0, 1:1\n"
+        " end\nend\nsubsection Time\n set Initial step = 0.25\n set Maximum step = 0.25\nend\n"
+        "subsection Checkpoint\n set Every n steps = 1\nend\n")
+    _, _, reference = run(septa, work, "sagging", None, sagging)
+    folder = os.path.join(work, "sagging", "checkpoints", "step-000002")
+    p = subprocess.run(["mpirun", "--allow-run-as-root", "--oversubscribe", "-np", "2", septa,
+                        os.path.join(work, "sagging", "input.prm"), "--resume", folder],
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=ENV,
+                       timeout=600)
+    assert p.returncode == 0, p.stdout[-3000:]
+    resumed = read_statistics(os.path.join(work, "sagging", "statistics.csv"))
+    assert len(resumed) == len(reference) == 5, (len(resumed), len(reference))  # t = 0 too
+    for key in ("volume_septa", "volume_fat", "reaction_bone_y", "E_max_fat", "E_min_septa"):
+        close("resumed on 2 ranks: last " + key, resumed[-1][key], reference[-1][key],
+              rel=1e-8)
+
+    # (4)
+    for label, entry, value in (("angle", "Septa angle", "30"),
+                                ("layer", "Septa layer", "dermis")):
+        _, out, _ = run(septa, work, "bad_" + label, None, cellulite_patch_text(
+            " set %s = %s" % (entry, value)), ranks=2, expect_rc=1)
+        assert out.count("Geometry/%s = '%s' is not allowed" % (entry, value)) == 1, out
+
+
+@test
+def treatment_study(septa, work):
+    """postprocess/treatment_study.py on a coarse patch: params/
+    cellulite_squeezed.prm cut to 20 x 20 mm (2 x 2 lobules, 2 x 2 coarse
+    cells) and squeezed 1 mm from each side, on 1 and 2 ranks.  Each
+    treatment must move the skin the way its mechanism predicts:
+    subcision (septa cut within 6 mm of the centre) releases the tethers
+    that pull the skin down between the bulging lobules: Sq and St fall;
+    fat reduction (-15.7 %) leaves less fat to bulge: Sq and St fall; the
+    thicker muscle (+10.8 %) lifts the skin (its height above the bone
+    grows by 0.5 to 1.5 times the 0.54 mm added; the squeeze lifts it a
+    little more) without changing the relief, a fat-layer effect (Sq
+    within 5 %); the thicker, stiffer dermis bridges the lobules: Sa
+    falls.  2 ranks give the 1-rank table (1e-6).  The CSV has a row per
+    run, the Markdown table names every treatment, the two PNGs are
+    pictures; a patch whose septa cannot exist (refined too little) makes
+    every run 'failed' and the exit code 1."""
+    import csv as csv_module
+    script = os.path.join(ROOT, "postprocess", "treatment_study.py")
+    base = os.path.join(ROOT, "params", "cellulite_squeezed.prm")
+    coarse = ["--set", "Geometry/Lateral size=20, 20", "--set", "Geometry/Lateral cells=2, 2",
+              "--set", "Loads/x-/Values=1e-3", "--set", "Loads/x+/Values=-1e-3"]
+    tables = {}
+    for ranks in (1, 2):
+        out = os.path.join(work, "ranks%d" % ranks)
+        p = subprocess.run(["/usr/bin/python3", script, base, "--out", out, "--septa", septa,
+                            "--ranks", str(ranks)] + coarse, cwd=ROOT, env=ENV, text=True,
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=1800)
+        assert p.returncode == 0, p.stdout[-3000:]
+        rows = {r["treatment"]: {k: float(v) for k, v in r.items() if k != "treatment"}
+                for r in csv_module.DictReader(open(os.path.join(out, "treatments.csv")))}
+        assert sorted(rows) == sorted(["baseline", "subcision", "fat_reduction", "muscle",
+                                       "dermis"]), rows
+        md = open(os.path.join(out, "treatments.md")).read()
+        for name in rows:
+            assert "| %s |" % name in md, md
+        for png in ("roughness.png", "strains.png"):
+            data = open(os.path.join(out, png), "rb").read()
+            assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 10000, (png, len(data))
+        b = rows["baseline"]
+        print("  %d rank(s): baseline Sa %.3g, Sq %.3g, St %.3g mm, skin height %.3f mm"
+              % (ranks, 1e3 * b["Sa_skin"], 1e3 * b["Sq_skin"], 1e3 * b["St_skin"],
+                 1e3 * b["skin_height"]))
+        for name, r in rows.items():
+            if name != "baseline":
+                print("    %-14s Sa %+6.1f %%  Sq %+6.1f %%  St %+6.1f %%  height %+.3f mm"
+                      % (name, *(100 * (r[k] / b[k] - 1) for k in ("Sa_skin", "Sq_skin", "St_skin")),
+                         1e3 * (r["skin_height"] - b["skin_height"])))
+        for name in ("subcision", "fat_reduction"):
+            for key in ("Sq_skin", "St_skin"):
+                assert rows[name][key] < b[key], (name, key, rows[name][key], b[key])
+        lift = rows["muscle"]["skin_height"] - b["skin_height"]
+        assert 0.5 * 0.54e-3 < lift < 1.5 * 0.54e-3, lift
+        assert abs(rows["muscle"]["Sq_skin"] / b["Sq_skin"] - 1) < 0.05, rows["muscle"]
+        assert rows["dermis"]["Sa_skin"] < b["Sa_skin"], (rows["dermis"], b)
+        tables[ranks] = rows
+    for name, r in tables[1].items():
+        for key, value in r.items():
+            close("2 ranks: %s %s" % (name, key), tables[2][name][key], value, rel=1e-6,
+                  abs_=1e-12)
+    out = os.path.join(work, "too_coarse")
+    p = subprocess.run(["/usr/bin/python3", script, base, "--out", out, "--septa", septa,
+                        "--only", "subcision", "--set", "Geometry/Septa refinement=1"] + coarse,
+                       cwd=ROOT, env=ENV, text=True, stdout=subprocess.PIPE,
+                       stderr=subprocess.STDOUT, timeout=600)
+    assert p.returncode == 1, p.stdout
+    rows = list(csv_module.DictReader(open(os.path.join(out, "treatments.csv"))))
+    assert [r["treatment"] for r in rows] == ["baseline", "subcision"], rows
+    assert all(v == "failed" for r in rows for k, v in r.items() if k != "treatment"), rows
 
 
 # ------------------------------------------------------------ interface

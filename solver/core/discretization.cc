@@ -43,6 +43,20 @@ namespace septa
   {
     create_coarse_mesh();
     triangulation.refine_global(run.global_refinements);
+    run.geometry->resolve(triangulation,
+                          run.mesh_scale,
+                          run.global_refinements,
+                          true);
+  }
+
+
+  void
+  Discretization::resume_mesh()
+  {
+    run.geometry->resolve(triangulation,
+                          run.mesh_scale,
+                          run.global_refinements,
+                          false);
   }
 
 
@@ -221,6 +235,10 @@ namespace septa
         fibres                    = run.materials[l]->fibres();
         if (field.type() == FibreField::Type::origin_insertion)
           fibres[0] = field.direction(cell->center());
+        else if (field.type() == FibreField::Type::mesh &&
+                 run.geometry->fibre_direction(cell->center() / run.mesh_scale,
+                                               fibres[0]))
+          continue;
         else if (field.type() == FibreField::Type::mesh)
           {
             // The coarse cell the mesh file describes, in mesh units.

@@ -39,9 +39,15 @@ namespace septa
     void
     create_coarse_mesh();
 
-    /// create_coarse_mesh(), then 'Global refinements'.
+    /// create_coarse_mesh(), then 'Global refinements', then the
+    /// geometry's own refinement (Geometry::resolve()).
     void
     create_mesh();
+
+    /// After a checkpoint restored the mesh: the geometry sets its layers
+    /// again (Geometry::resolve() without refining).
+    void
+    resume_mesh();
 
     /// Check that every layer has cells, resolve the boundary names of the
     /// loads and outputs, and print the mesh summary.  After create_mesh()

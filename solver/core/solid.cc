@@ -141,6 +141,7 @@ namespace septa
           stepper.state = checkpoint.read_state(from);
           d.create_coarse_mesh();
           checkpoint.load_mesh(from);
+          d.resume_mesh();
         }
       d.check_mesh();
       d.setup_dofs();

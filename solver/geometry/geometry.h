@@ -45,6 +45,36 @@ namespace septa
       (void)scale;
     }
 
+    /// Geometries with structure finer than their coarse mesh (the septa
+    /// of a cellulite patch): after attach_manifolds() and the @p
+    /// global_refinements, refine around that structure if @p refine and
+    /// set the layer of every cell.  A resuming run calls it with @p refine
+    /// false after the checkpoint restored the refinement: the layers must
+    /// come out the same.
+    virtual void
+    resolve(dealii::parallel::distributed::Triangulation<3> &tria,
+            const double                                     scale,
+            const unsigned int                               global_refinements,
+            const bool                                       refine) const
+    {
+      (void)tria;
+      (void)scale;
+      (void)global_refinements;
+      (void)refine;
+    }
+
+    /// A fibre direction the geometry defines at the point @p x (mesh
+    /// units), e.g. in the plane of a generated septum; false if none.
+    /// Used by 'Fibre field = mesh' before cell_directions().
+    virtual bool
+    fibre_direction(const dealii::Point<3> &x,
+                    dealii::Tensor<1, 3>   &direction) const
+    {
+      (void)x;
+      (void)direction;
+      return false;
+    }
+
     /// Layer names, indexed by material_id.
     virtual std::vector<std::string>
     layer_names() const = 0;

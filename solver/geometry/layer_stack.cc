@@ -66,4 +66,39 @@ namespace septa
                       prm.get("Layer names"),
                       "distinct names");
   }
+
+
+  void
+  Footprint::declare_parameters(ParameterHandler &prm)
+  {
+    prm.declare_entry("Lateral size",
+                      "0.04, 0.04",
+                      Patterns::List(Patterns::Double(), 2, 2),
+                      "Size in x and y in mesh units (> 0).");
+    prm.declare_entry("Lateral cells",
+                      "4, 4",
+                      Patterns::List(Patterns::Integer(), 2, 2),
+                      "Coarse cells in x and y (>= 1).");
+  }
+
+
+  void
+  Footprint::parse_parameters(ParameterHandler &prm, const std::string &where)
+  {
+    size = Utilities::string_to_double(
+      Utilities::split_string_list(prm.get("Lateral size")));
+    for (const double l : size)
+      require_input(l > 0,
+                    where + "/Lateral size",
+                    prm.get("Lateral size"),
+                    "two positive values");
+    const auto n = Utilities::string_to_int(
+      Utilities::split_string_list(prm.get("Lateral cells")));
+    for (const int c : n)
+      require_input(c >= 1,
+                    where + "/Lateral cells",
+                    prm.get("Lateral cells"),
+                    "two integers >= 1");
+    cells.assign(n.begin(), n.end());
+  }
 } // namespace septa

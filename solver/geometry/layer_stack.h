@@ -34,4 +34,21 @@ namespace septa
     void
     parse_parameters(dealii::ParameterHandler &prm, const std::string &where);
   };
+
+  /**
+   * The footprint of a generated block: 'Lateral size' in x and y (mesh
+   * units) and 'Lateral cells' (coarse cells along each).
+   */
+  struct Footprint
+  {
+    std::vector<double>       size;
+    std::vector<unsigned int> cells;
+
+    static void
+    declare_parameters(dealii::ParameterHandler &prm);
+
+    /// Read and check them: sizes > 0, cells >= 1.
+    void
+    parse_parameters(dealii::ParameterHandler &prm, const std::string &where);
+  };
 } // namespace septa

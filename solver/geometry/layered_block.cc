@@ -35,14 +35,7 @@ namespace septa
                                      "Layer names from the bone side up to "
                                      "the skin.",
                                      1);
-      prm.declare_entry("Lateral size",
-                        "0.04, 0.04",
-                        Patterns::List(Patterns::Double(), 2, 2),
-                        "Size in x and y in mesh units (> 0).");
-      prm.declare_entry("Lateral cells",
-                        "4, 4",
-                        Patterns::List(Patterns::Integer(), 2, 2),
-                        "Coarse cells in x and y (>= 1).");
+      Footprint::declare_parameters(prm);
       prm.declare_entry("Grading",
                         "1, 1",
                         Patterns::List(Patterns::Double(1.0), 2, 3),
@@ -64,21 +57,7 @@ namespace septa
     parse_parameters(ParameterHandler &prm, const std::string &where) override
     {
       layers.parse_parameters(prm, where);
-      lateral = Utilities::string_to_double(
-        Utilities::split_string_list(prm.get("Lateral size")));
-      for (const double l : lateral)
-        require_input(l > 0,
-                      where + "/Lateral size",
-                      prm.get("Lateral size"),
-                      "two positive values");
-      const auto lc = Utilities::string_to_int(
-        Utilities::split_string_list(prm.get("Lateral cells")));
-      for (const int c : lc)
-        require_input(c >= 1,
-                      where + "/Lateral cells",
-                      prm.get("Lateral cells"),
-                      "two integers >= 1");
-      lateral_cells.assign(lc.begin(), lc.end());
+      footprint.parse_parameters(prm, where);
       centered     = prm.get_bool("Centered");
       const auto g = Utilities::string_to_double(
         Utilities::split_string_list(prm.get("Grading")));
@@ -86,7 +65,8 @@ namespace septa
       grading = g.size() == 2 ? std::array<double, 3>{{g[0], g[0], g[1]}}
                               : std::array<double, 3>{{g[0], g[1], g[2]}};
       for (unsigned int d = 0; d < 2; ++d)
-        require_input(!centered || grading[d] == 1 || lateral_cells[d] % 2 == 0,
+        require_input(!centered || grading[d] == 1 ||
+                        footprint.cells[d] % 2 == 0,
                       where + "/Grading",
                       prm.get("Grading"),
                       "1 along x (y), or an even number of 'Lateral cells' "
@@ -101,13 +81,14 @@ namespace septa
         if (centered && grading[d] > 1)
           {
             // Symmetric: fine at the centre, coarse at both sides.
-            auto half =
-              graded(0.5 * lateral[d], lateral_cells[d] / 2, grading[d]);
+            auto half = graded(0.5 * footprint.size[d],
+                               footprint.cells[d] / 2,
+                               grading[d]);
             steps[d].assign(half.rbegin(), half.rend());
             steps[d].insert(steps[d].end(), half.begin(), half.end());
           }
         else
-          steps[d] = graded(lateral[d], lateral_cells[d], grading[d]);
+          steps[d] = graded(footprint.size[d], footprint.cells[d], grading[d]);
       for (unsigned int l = 0; l < layers.names.size(); ++l)
         {
           // Fine at the top of the layer.
@@ -118,11 +99,11 @@ namespace septa
       const double   height = std::accumulate(layers.thicknesses.begin(),
                                             layers.thicknesses.end(),
                                             0.0);
-      const Point<3> lower(centered ? -0.5 * lateral[0] : 0.0,
-                           centered ? -0.5 * lateral[1] : 0.0,
+      const Point<3> lower(centered ? -0.5 * footprint.size[0] : 0.0,
+                           centered ? -0.5 * footprint.size[1] : 0.0,
                            0.0);
-      const Point<3> upper(lower[0] + lateral[0],
-                           lower[1] + lateral[1],
+      const Point<3> upper(lower[0] + footprint.size[0],
+                           lower[1] + footprint.size[1],
                            height);
       GridGenerator::subdivided_hyper_rectangle(
         tria, steps, lower, upper, true);
@@ -179,11 +160,10 @@ namespace septa
       return sizes;
     }
 
-    std::array<double, 3>     grading = {{1, 1, 1}};
-    LayerStack                layers;
-    std::vector<double>       lateral;
-    std::vector<unsigned int> lateral_cells;
-    bool                      centered = true;
+    std::array<double, 3> grading = {{1, 1, 1}};
+    LayerStack            layers;
+    Footprint             footprint;
+    bool                  centered = true;
   };
 
   SEPTA_REGISTER_PLUGIN(Geometry,
