@@ -306,13 +306,7 @@ namespace septa
     std::map<std::string, std::set<types::boundary_id>>
     boundary_names() const override
     {
-      return {{"x-", {0}},
-              {"x+", {1}},
-              {"y-", {2}},
-              {"y+", {3}},
-              {"bone", {4}},
-              {"skin", {5}},
-              {"lateral", {0, 1, 2, 3}}};
+      return Footprint::boundary_names();
     }
 
   private:

@@ -101,4 +101,17 @@ namespace septa
                     "two integers >= 1");
     cells.assign(n.begin(), n.end());
   }
+
+
+  std::map<std::string, std::set<types::boundary_id>>
+  Footprint::boundary_names()
+  {
+    return {{"x-", {0}},
+            {"x+", {1}},
+            {"y-", {2}},
+            {"y+", {3}},
+            {"bone", {4}},
+            {"skin", {5}},
+            {"lateral", {0, 1, 2, 3}}};
+  }
 } // namespace septa

@@ -1,7 +1,10 @@
 #pragma once
 
 #include <deal.II/base/parameter_handler.h>
+#include <deal.II/base/types.h>
 
+#include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -50,5 +53,12 @@ namespace septa
     /// Read and check them: sizes > 0, cells >= 1.
     void
     parse_parameters(dealii::ParameterHandler &prm, const std::string &where);
+
+    /// The boundaries of such a block made by
+    /// GridGenerator::subdivided_hyper_rectangle() with colorize: 'x-',
+    /// 'x+', 'y-', 'y+', 'bone' (z = 0), 'skin' (top), 'lateral' (the four
+    /// sides).
+    static std::map<std::string, std::set<dealii::types::boundary_id>>
+    boundary_names();
   };
 } // namespace septa
