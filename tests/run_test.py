@@ -1187,6 +1187,15 @@ def scenarios(septa, work):
                   "un_mean_skin",
                   lambda v, r: v > r[1]["un_mean_skin"] > 0 and r[-1]["activation_muscle"] > 0.3,
                   "subsection Time\n set End time = 0.3\nend\n"),
+              # The squat's and the deadlift's excitations (the hip
+              # thrust's file with their Level): the activation reaches
+              # it (1e-3, 0.5 s after the ramp) and the skin moves out.
+              "exercise_squat.prm": (
+                  "activation_muscle",
+                  lambda v, r: abs(v - 0.403) < 1e-3 and r[-1]["un_mean_skin"] > 0, ""),
+              "exercise_deadlift.prm": (
+                  "activation_muscle",
+                  lambda v, r: abs(v - 0.405) < 1e-3 and r[-1]["un_mean_skin"] > 0, ""),
               # A garment's 20 mmHg on the buttock: the whole skin moves
               # in, more as the pressure grows.
               "garment_buttock.prm": (

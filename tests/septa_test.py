@@ -28,9 +28,10 @@ def scenario_text(name):
     """params/<name> with its repository-relative paths (presets, meshes)
     made absolute, so that it runs from any working directory."""
     text = open(os.path.join(ROOT, "params", name)).read()
-    # A shared model (params/models/) includes the material presets in
-    # turn, relative to the working directory: inline it.
-    text = re.sub(r"(?m)^\s*include params/(models/\S+)\s*$",
+    # An included scenario or shared model (params/models/) includes the
+    # material presets in turn, relative to the working directory: inline
+    # it.
+    text = re.sub(r"(?m)^\s*include params/((?!materials/)\S+)\s*$",
                   lambda m: scenario_text(m.group(1)), text)
     text = text.replace("include params/", "include %s/params/" % os.path.abspath(ROOT))
     return re.sub(r"(set File\s*=\s*)meshes/", r"\g<1>%s/meshes/" % os.path.abspath(ROOT), text)
