@@ -60,7 +60,7 @@ METRICS = [("Sa_skin", "Sa (mm)", 1e3), ("Sq_skin", "Sq (mm)", 1e3),
 TREATMENTS = ["baseline", "subcision", "fat_reduction", "muscle", "dermis"]
 
 
-def effective(path, seen=None):
+def effective(path):
     """The 'set' values of a parameter file after its includes (relative to
     the working directory, as septa reads them), by subsection path."""
     values, stack = {}, []

@@ -236,10 +236,8 @@ namespace septa
         if (field.type() == FibreField::Type::origin_insertion)
           fibres[0] = field.direction(cell->center());
         else if (field.type() == FibreField::Type::mesh &&
-                 run.geometry->fibre_direction(cell->center() / run.mesh_scale,
-                                               fibres[0]))
-          continue;
-        else if (field.type() == FibreField::Type::mesh)
+                 !run.geometry->fibre_direction(cell->center() / run.mesh_scale,
+                                                fibres[0]))
           {
             // The coarse cell the mesh file describes, in mesh units.
             typename Triangulation<3>::cell_iterator coarse = cell;

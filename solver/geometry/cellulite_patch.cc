@@ -5,7 +5,6 @@
 
 #include <deal.II/base/conditional_ostream.h>
 #include <deal.II/base/mpi.h>
-#include <deal.II/grid/grid_generator.h>
 
 #include <algorithm>
 #include <array>
@@ -202,24 +201,8 @@ namespace septa
     void
     create(parallel::distributed::Triangulation<3> &tria) const override
     {
-      std::vector<std::vector<double>> steps(3);
-      for (unsigned int d = 0; d < 2; ++d)
-        steps[d].assign(footprint.cells[d],
-                        footprint.size[d] / footprint.cells[d]);
-      for (unsigned int l = 0; l < layers.names.size(); ++l)
-        for (unsigned int c = 0; c < layers.cells[l]; ++c)
-          steps[2].push_back(layers.thicknesses[l] / layers.cells[l]);
-      const double height = std::accumulate(layers.thicknesses.begin(),
-                                            layers.thicknesses.end(),
-                                            0.0);
-      GridGenerator::subdivided_hyper_rectangle(
-        tria,
-        steps,
-        Point<3>(-0.5 * footprint.size[0], -0.5 * footprint.size[1], 0),
-        Point<3>(0.5 * footprint.size[0], 0.5 * footprint.size[1], height),
-        true);
-      for (const auto &cell : tria.active_cell_iterators())
-        cell->set_material_id(layer_of(cell->center()));
+      // The septa come with resolve().
+      create_layered_block(tria, layers, footprint, {{1, 1, 1}}, true);
     }
 
     void
@@ -386,14 +369,7 @@ namespace septa
     unsigned int
     layer_of(const Point<3> &x) const
     {
-      double       below = 0;
-      unsigned int l     = 0;
-      for (; l + 1 < layers.names.size(); ++l)
-        {
-          below += layers.thicknesses[l];
-          if (x[2] < below)
-            break;
-        }
+      const unsigned int l = layers.layer_at(x[2]);
       if (l == septa_layer && septa_distance(x) < 0)
         return layers.names.size();
       return l;

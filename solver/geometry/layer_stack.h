@@ -2,6 +2,9 @@
 
 #include <deal.II/base/parameter_handler.h>
 #include <deal.II/base/types.h>
+#include <deal.II/distributed/tria.h>
+
+#include <array>
 
 #include <map>
 #include <set>
@@ -36,6 +39,11 @@ namespace septa
     /// per name, distinct names.
     void
     parse_parameters(dealii::ParameterHandler &prm, const std::string &where);
+
+    /// Index of the layer at the height @p z above the deep side (the last
+    /// one above the top).
+    unsigned int
+    layer_at(double z) const;
   };
 
   /**
@@ -61,4 +69,20 @@ namespace septa
     static std::map<std::string, std::set<dealii::types::boundary_id>>
     boundary_names();
   };
+
+  /**
+   * The block of @p layers stacked along z from z = 0 over @p footprint
+   * (spanning [-L/2, L/2] if @p centered, else [0, L]), every cell's
+   * material id its layer; boundaries as Footprint::boundary_names().
+   * @p grading: ratio of the largest to the smallest cell along x, y, z,
+   * geometric; laterally the smallest cell is at the centre if @p
+   * centered (the cells along that axis must then be even), else at 0;
+   * along z, within each layer, at its top.
+   */
+  void
+  create_layered_block(dealii::parallel::distributed::Triangulation<3> &tria,
+                       const LayerStack                                &layers,
+                       const Footprint             &footprint,
+                       const std::array<double, 3> &grading,
+                       bool                         centered);
 } // namespace septa

@@ -3,11 +3,7 @@
 #include <geometry/geometry.h>
 #include <geometry/layer_stack.h>
 
-#include <deal.II/grid/grid_generator.h>
-
 #include <array>
-#include <cmath>
-#include <numeric>
 
 namespace septa
 {
@@ -76,53 +72,7 @@ namespace septa
     void
     create(parallel::distributed::Triangulation<3> &tria) const override
     {
-      std::vector<std::vector<double>> steps(3);
-      for (unsigned int d = 0; d < 2; ++d)
-        if (centered && grading[d] > 1)
-          {
-            // Symmetric: fine at the centre, coarse at both sides.
-            auto half = graded(0.5 * footprint.size[d],
-                               footprint.cells[d] / 2,
-                               grading[d]);
-            steps[d].assign(half.rbegin(), half.rend());
-            steps[d].insert(steps[d].end(), half.begin(), half.end());
-          }
-        else
-          steps[d] = graded(footprint.size[d], footprint.cells[d], grading[d]);
-      for (unsigned int l = 0; l < layers.names.size(); ++l)
-        {
-          // Fine at the top of the layer.
-          const auto cells =
-            graded(layers.thicknesses[l], layers.cells[l], grading[2]);
-          steps[2].insert(steps[2].end(), cells.rbegin(), cells.rend());
-        }
-      const double   height = std::accumulate(layers.thicknesses.begin(),
-                                            layers.thicknesses.end(),
-                                            0.0);
-      const Point<3> lower(centered ? -0.5 * footprint.size[0] : 0.0,
-                           centered ? -0.5 * footprint.size[1] : 0.0,
-                           0.0);
-      const Point<3> upper(lower[0] + footprint.size[0],
-                           lower[1] + footprint.size[1],
-                           height);
-      GridGenerator::subdivided_hyper_rectangle(
-        tria, steps, lower, upper, true);
-
-      // Layer of each cell from the height of its centre.
-      for (const auto &cell : tria.active_cell_iterators())
-        {
-          const double z   = cell->center()[2];
-          double       top = 0.0;
-          unsigned int l   = 0;
-          for (; l < layers.names.size(); ++l)
-            {
-              top += layers.thicknesses[l];
-              if (z < top)
-                break;
-            }
-          cell->set_material_id(
-            std::min<unsigned int>(l, layers.names.size() - 1));
-        }
+      create_layered_block(tria, layers, footprint, grading, centered);
     }
 
     std::vector<std::string>
@@ -138,22 +88,6 @@ namespace septa
     }
 
   private:
-    /// @p n cell sizes over @p length growing geometrically from the first
-    /// to the last by the factor @p ratio (uniform for ratio 1).
-    static std::vector<double>
-    graded(const double length, const unsigned int n, const double ratio)
-    {
-      std::vector<double> sizes(n, length / n);
-      if (ratio > 1 && n > 1)
-        {
-          const double q = std::pow(ratio, 1.0 / (n - 1));
-          double       s = length * (q - 1) / (std::pow(q, n) - 1);
-          for (auto &size : sizes)
-            size = s, s *= q;
-        }
-      return sizes;
-    }
-
     std::array<double, 3> grading = {{1, 1, 1}};
     LayerStack            layers;
     Footprint             footprint;
