@@ -6,7 +6,9 @@ With --cells f1,f2,... [--first]: instead, for every VTK cell of the last
 removed: the first step is undeformed) and the values of the point fields
 f1, f2, ... at its first point (septa's per-cell fields are constant on
 each deal.II cell's patch), as a JSON list; the name 'volume' gives the
-cell's volume instead.  With --quality: the number of cells and their
+cell's volume instead.  With --points f1,f2,... [--first]: every point's
+coordinates and the values of the point fields f1, f2, ... there (a
+vertex shared by several cells is written once per cell).  With --quality: the number of cells and their
 smallest scaled Jacobian.  With --regions NAME=VALUE: the number of
 connected pieces (cells sharing a point) of the cells whose point field
 NAME is VALUE, e.g. the lobules of fat between septa (layer=1)."""
@@ -42,6 +44,12 @@ if "--cells" in sys.argv:
         rows.append(centre + [volume.GetValue(c) if a is None else a.GetValue(ids.GetId(0))
                               for a in arrays])
     print(json.dumps(rows))
+    sys.exit(0)
+if "--points" in sys.argv:
+    fields = sys.argv[sys.argv.index("--points") + 1].split(",")
+    arrays = [grid.GetPointData().GetArray(f) for f in fields]
+    print(json.dumps([list(grid.GetPoint(p)) + [a.GetValue(p) for a in arrays]
+                      for p in range(grid.GetNumberOfPoints())]))
     sys.exit(0)
 if "--regions" in sys.argv:
     name, value = sys.argv[sys.argv.index("--regions") + 1].split("=")
