@@ -1807,6 +1807,44 @@ def ellipsoidal_shell_volume(axes, d0, d1, theta, phi, n=12):
     return volume * (theta[1] - theta[0]) * (phi[1] - phi[0]) * (d1 - d0)
 
 
+def buttock_text(overrides=""):
+    """The buttock model with its default layers and the published
+    materials (params/materials/buttock_*.prm), the medial plane held, one
+    step: what buttock_mesh and buttock_septa look at is the mesh."""
+    return ("subsection Geometry\n set Type = buttock\n set Mesh scale = 1e-3\nend\n"
+            "subsection Materials\n subsection bone\n  set Model = rigid\n end\n"
+            " subsection muscle\n  include %s/params/materials/buttock_muscle.prm\n end\n"
+            " subsection fat\n  include %s/params/materials/buttock_fat.prm\n end\n"
+            " subsection skin\n  include %s/params/materials/buttock_skin.prm\n end\nend\n"
+            "subsection Loads\n set Names = medial\n subsection medial\n  set Type = displacement\n"
+            "  set Boundary = medial\n  set Components = x\n  set Values = 0\n end\nend\n"
+            "subsection Time\n set End time = 1\n set Initial step = 1\n set Maximum step = 1\nend\n"
+            "subsection Output\n set Every n steps = 1\nend\n"
+            % ((os.path.abspath(ROOT),) * 3)) + overrides
+
+
+def buttock_chart(x, axes=(70.0, 90.0, 40.0)):
+    """(theta, phi, d) of the point x (mm) of the buttock model: d the
+    depth above the deep ellipsoid (sum (x_i / (A_i + d))^2 = 1, by
+    bisection), u = x / (A + d) = (cos phi sin theta, sin phi, cos phi
+    cos theta)."""
+    lo, hi = -0.9 * min(axes), math.sqrt(sum(v * v for v in x)) + min(axes)
+    for _ in range(100):
+        mid = 0.5 * (lo + hi)
+        if sum((x[i] / (axes[i] + mid)) ** 2 for i in range(3)) > 1:
+            lo = mid
+        else:
+            hi = mid
+    d = 0.5 * (lo + hi)
+    u = [x[i] / (axes[i] + d) for i in range(3)]
+    return math.atan2(u[0], u[2]), math.asin(max(-1.0, min(1.0, u[1]))), d
+
+
+def buttock_point(theta, phi, d, axes=(70.0, 90.0, 40.0)):
+    u = (math.cos(phi) * math.sin(theta), math.sin(phi), math.cos(phi) * math.cos(theta))
+    return [(axes[i] + d) * u[i] for i in range(3)]
+
+
 @test
 def buttock_mesh(septa, work):
     """The buttock generator (Geometry/Type = buttock, defaults: deep
@@ -1835,15 +1873,7 @@ def buttock_mesh(septa, work):
     exact = {"fat": ellipsoidal_shell_volume(axes, depth[2], depth[3], theta, phi) * 1e-9,
              "skin": ellipsoidal_shell_volume(axes, depth[3], depth[4], theta, phi) * 1e-9,
              "bone+muscle": ellipsoidal_shell_volume(axes, 0, depth[2], theta, phi) * 1e-9}
-    text = ("subsection Geometry\n set Type = buttock\n set Mesh scale = 1e-3\nend\n"
-            "subsection Materials\n subsection bone\n  set Model = rigid\n end\n"
-            " subsection muscle\n  include %s/params/materials/buttock_muscle.prm\n end\n"
-            " subsection fat\n  include %s/params/materials/buttock_fat.prm\n end\n"
-            " subsection skin\n  include %s/params/materials/buttock_skin.prm\n end\nend\n"
-            "subsection Loads\n set Names = medial\n subsection medial\n  set Type = displacement\n"
-            "  set Boundary = medial\n  set Components = x\n  set Values = 0\n end\nend\n"
-            "subsection Time\n set End time = 1\n set Initial step = 1\n set Maximum step = 1\nend\n"
-            "subsection Output\n set Every n steps = 1\nend\n") % ((os.path.abspath(ROOT),) * 3)
+    text = buttock_text()
     errors = {key: [] for key in exact}
     volumes = []
     for r in range(3):
@@ -1890,6 +1920,149 @@ def buttock_mesh(septa, work):
     for key, layers in (("fat", ("fat",)), ("skin", ("skin",)), ("bone+muscle", ("bone", "muscle"))):
         close("3 ranks: volume of " + key, sum(rows[0]["volume_" + l] for l in layers),
               volumes[1][key], rel=1e-12)
+
+
+@test
+def buttock_septa(septa, work):
+    """A cellulite patch placed into the buttock's fat (Septa layer = fat:
+    40 x 40 mm centred at (35, -15 deg) on the fat's outer surface, 10 mm
+    lobules without jitter, upright septa 2 mm thick (the thickness MRI
+    shows under dimples, Hexsel et al. 2009), no fascia; coarse cells of
+    about 13 x 15 x 12.5 mm refined 4 times around the septa; Q1, the
+    mesh is what is looked at).
+    (1) 16 lobules: the fat falls into 5 connected pieces, the 4 lobules
+    that the septa close on every side and the rest of the fat, which the
+    12 lobules at the patch's edges open into (a septum too thin for its
+    cells would leak and join them), and the septa are one network.
+    (2) The septa stay in the patch: every septa cell's centre lies in the
+    fat layer (40-65 mm above the deep surface) and within its cell size
+    (1.5 mm) of the patch, measured with this test's own inverse of the
+    map (lengths along the theta and phi lines scaled by the metric at
+    the centre).
+    (3) Their volume fraction in the patch is that of three walls of
+    thickness t each way across a patch whose sides shrink with depth as
+    the lengths along the theta and phi lines do, r_theta(d) and
+    r_phi(d) (by up to (A + 40) / (A + 65): on a flat patch it would be 2
+    (3 t / L) - (3 t / L)^2 = 0.2775), integrated over the fat's depth,
+    within 5 % (the walls are staircases of 0.8-1 mm cells, which put
+    each face off by up to half a cell).
+    (4) The walls stand normal to the skin: every septum cell's fibre
+    (down its wall) is within 10 deg of the inward normal of the
+    ellipsoid of constant depth through it.  Leaning by 10 deg (25 mm of
+    fat allow at most 11.3): the walls between neighbours of opposite
+    lean make 10 deg with the normal and those between diagonal
+    neighbours of the same lean, which meet where the others narrow with
+    depth, stand upright (in a power diagram of a chessboard of weights
+    +-w they open at every four-way junction); so every septum cell's
+    fibre is within 2 deg of the normal or 8.5-13.5 deg from it, and the
+    volume-weighted mean of the second kind is 10 deg within 1.5 (the
+    lean is set per unit of depth, which grows along the ray u, up to 25
+    deg off the normal here: tan(beta) = tan(alpha) / (u . n)).
+    (5) The same mesh (layer volumes, 1e-12) on 1 and 3 ranks.
+    (6) A septa layer the tuberosity changes (muscle) and a patch centre
+    outside the body are refused (exit 1, one message)."""
+    septa_material = ("subsection Materials\n subsection septa\n"
+                      "  include %s/params/materials/fibrous_septa.prm\n end\nend\n"
+                      % os.path.abspath(ROOT))
+    text = buttock_text(
+        "subsection Geometry\n set Angular cells = 10, 14\n set Septa layer = fat\n"
+        " set Septa thickness = 2\n set Lobule size = 10\n set Lobule jitter = 0\n"
+        " set Septa refinement = 4\nend\n"
+        "subsection Discretization\n set Polynomial degree = 1\nend\n" + septa_material)
+    _, out, rows = run(septa, work, "upright", None, text)
+    m = re.search(r"Septa network in the buttock: (\d+) lobules .*active cells per level:(.*)", out)
+    assert m and int(m.group(1)) == 16, out[-2000:]
+    print("  16 lobules; active cells per level:" + m.group(2))
+    pvd = os.path.join(work, "upright", "solution.pvd")
+    fat, net = (read_vtk(pvd, "--regions", "layer=%d" % l) for l in (2, 4))
+    print("  fat in %d pieces, septa in %d" % (fat["regions"], net["regions"]))
+    assert fat["regions"] == 5 and net["regions"] == 1, (fat, net)
+
+    # (2), (3): the patch in lengths along the theta and phi lines at its
+    # centre, on the fat's outer surface (d = 65 mm).
+    tc, pc, top, h = math.radians(35), math.radians(-15), 65.0, 1e-6
+    metric = [math.dist(buttock_point(tc + h, pc, top), buttock_point(tc - h, pc, top)) / (2 * h),
+              math.dist(buttock_point(tc, pc + h, top), buttock_point(tc, pc - h, top)) / (2 * h)]
+    cells = read_vtk(pvd, "--cells", "layer,volume,fibre_x,fibre_y,fibre_z", "--first")
+    in_patch = {2: 0.0, 4: 0.0}
+    outside = 0.0
+    for c in cells:
+        layer = round(c[3])
+        if layer not in (2, 4):
+            continue
+        theta, phi, d = buttock_chart([1e3 * v for v in c[:3]])
+        edge = max(abs(theta - tc) * metric[0], abs(phi - pc) * metric[1]) - 20
+        if layer == 4:
+            assert 40 <= d <= 65 and edge < 1.5, (c, theta, phi, d, edge)
+        if edge < 0:
+            in_patch[layer] += c[4]
+        elif layer == 4:
+            outside += c[4]
+    fraction = in_patch[4] / (in_patch[2] + in_patch[4])
+
+    def stretch(d):
+        """Lengths along the theta and phi lines at depth d over those
+        on the fat's outer surface."""
+        return [math.dist(buttock_point(tc + h, pc, d), buttock_point(tc - h, pc, d)) /
+                (2 * h * metric[0]),
+                math.dist(buttock_point(tc, pc + h, d), buttock_point(tc, pc - h, d)) /
+                (2 * h * metric[1])]
+    # At depth d the patch is 40 r_theta x 40 r_phi and three walls of
+    # thickness t cross it each way: the septa cover r_theta r_phi -
+    # (r_theta - 3 t / 40)(r_phi - 3 t / 40) of the 40 x 40 square;
+    # integrated over the fat's depth (Gauss, 8 points).
+    x, w = gauss_legendre(8)
+    g = 3 * 2 / 40
+    covered = total = 0.0
+    for xi, wi in zip(x, w):
+        r = stretch(40 + 25 * xi)
+        covered += wi * (r[0] * r[1] - (r[0] - g) * (r[1] - g))
+        total += wi * r[0] * r[1]
+    f = covered / total
+    print("  septa: %.4f of the patch's fat (walls normal to the surface: %.4f; flat: %.4f); "
+          "%.2g of their volume in cells centred outside the patch"
+          % (fraction, f, 2 * g - g * g, outside / (in_patch[4] + outside)))
+    close("septa volume fraction in the patch", fraction, f, rel=0.05)
+
+    def angles(cells):
+        """(angle (deg) of the fibre from the inward normal, volume) of every
+        septum cell."""
+        result = []
+        for c in cells:
+            if round(c[3]) != 4:
+                continue
+            x = [1e3 * v for v in c[:3]]
+            _, _, d = buttock_chart(x)
+            n = [x[i] / (a + d) ** 2 for i, a in enumerate((70.0, 90.0, 40.0))]
+            norm = math.sqrt(sum(v * v for v in n))
+            cosine = -sum(c[5 + i] * n[i] for i in range(3)) / norm
+            result.append((math.degrees(math.acos(max(-1.0, min(1.0, cosine)))), c[4]))
+        return result
+    upright = max(a for a, _ in angles(cells))
+    print("  upright: fibres %.2f deg from the inward normal at most" % upright)
+    assert upright < 10, upright
+    run(septa, work, "leaning", None, text + "subsection Geometry\n set Septa angle = 10\nend\n")
+    leaning = angles(read_vtk(os.path.join(work, "leaning", "solution.pvd"), "--cells",
+                              "layer,volume,fibre_x,fibre_y,fibre_z", "--first"))
+    lean = [(a, v) for a, v in leaning if a >= 2]
+    assert all(8.5 <= a <= 13.5 for a, _ in lean), sorted(a for a, _ in lean)[:5] + \
+        sorted(a for a, _ in lean)[-5:]
+    mean = sum(a * v for a, v in lean) / sum(v for _, v in lean)
+    print("  leaning 10 deg: %d cells upright (diagonal walls), %d at %.2f-%.2f deg, "
+          "mean %.2f deg" % (len(leaning) - len(lean), len(lean), min(a for a, _ in lean),
+                             max(a for a, _ in lean), mean))
+    close("mean lean of the walls between opposite leans (deg)", mean, 10.0, abs_=1.5)
+
+    _, _, rows3 = run(septa, work, "three", None, text, ranks=3)
+    for layer in ("bone", "muscle", "fat", "skin", "septa"):
+        close("3 ranks: volume of " + layer, rows3[0]["volume_" + layer],
+              rows[0]["volume_" + layer], rel=1e-12)
+    for label, entry, value in (("layer", "Septa layer", "muscle"),
+                                ("centre", "Septa patch centre", "80, 0")):
+        _, out, _ = run(septa, work, "bad_" + label, None, text +
+                        "subsection Geometry\n set %s = %s\nend\n" % (entry, value),
+                        ranks=2, expect_rc=1)
+        assert out.count("Geometry/%s = '%s' is not allowed" % (entry, value)) == 1, out
 
 
 @test
@@ -1956,14 +2129,12 @@ def cellulite_patch_text(overrides=""):
             " subsection muscle\n  include %s/params/materials/buttock_muscle.prm\n end\n"
             " subsection fat\n  include %s/params/materials/buttock_fat.prm\n end\n"
             " subsection skin\n  include %s/params/materials/buttock_skin.prm\n end\n"
-            " subsection septa\n  set Model = fibrous septa\n  set Shear modulus = 10e3\n"
-            "  set Fibre modulus = 1e6\n  set Poisson ratio = 0.49\n  set Fibre field = mesh\n"
-            " end\nend\n"
+            " subsection septa\n  include %s/params/materials/fibrous_septa.prm\n end\nend\n"
             "subsection Loads\n set Names = bone\n subsection bone\n  set Type = displacement\n"
             "  set Boundary = bone\n  set Components = x, y, z\n  set Values = 0, 0, 0\n end\nend\n"
             "subsection Time\n set End time = 1\n set Initial step = 1\n set Maximum step = 1\nend\n"
             "subsection Output\n set Every n steps = 1\nend\n"
-            % ((os.path.abspath(ROOT),) * 3)) + \
+            % ((os.path.abspath(ROOT),) * 4)) + \
         "subsection Geometry\n%s\nend\n" % overrides
 
 

@@ -2,6 +2,7 @@
 #include <core/registry.h>
 #include <geometry/geometry.h>
 #include <geometry/layer_stack.h>
+#include <geometry/septa_network.h>
 
 #include <deal.II/grid/grid_generator.h>
 #include <deal.II/grid/grid_tools.h>
@@ -181,6 +182,13 @@ namespace septa
    *
    * Boundaries: 'bone' (the deep surface, s = 0), 'skin', 'medial',
    * 'lateral', 'inferior', 'superior', and 'cuts' (the four cuts).
+   *
+   * With a 'Septa layer', a cellulite patch is placed into that layer (the
+   * fat): a SeptaNetwork whose seeds lie on the layer's outer surface over
+   * 'Septa patch size' (lengths along the theta and phi lines through
+   * 'Septa patch centre'), its septa confined to the patch (outside it the
+   * layer stays plain fat), resolved by adaptive refinement as in the
+   * cellulite patch; the septa cells form the extra layer 'septa'.
    */
   class Buttock : public Geometry
   {
@@ -234,6 +242,24 @@ namespace septa
                         "tuberosity's apex, mesh units; at most their "
                         "thickness elsewhere, and more than that minus "
                         "the muscle's.  0: no bump.");
+      prm.declare_entry("Septa layer",
+                        "",
+                        Patterns::Anything(),
+                        "Empty: no septa.  Else the layer (one of 'Layer "
+                        "names' after the first two, which the tuberosity "
+                        "changes) into which a cellulite patch is placed; "
+                        "its septa form the extra layer 'septa'.");
+      prm.declare_entry("Septa patch centre",
+                        "35, -15",
+                        Patterns::List(Patterns::Double(), 2, 2),
+                        "theta, phi (degrees) of the patch's centre, inside "
+                        "'Theta range' and 'Phi range'.");
+      prm.declare_entry("Septa patch size",
+                        "40, 40",
+                        Patterns::List(Patterns::Double(), 2, 2),
+                        "Lengths of the patch along the theta and phi lines "
+                        "on the layer's outer surface (mesh units, > 0).");
+      SeptaNetwork::declare_parameters(prm, "10", "1", "0");
     }
 
     void
@@ -295,6 +321,11 @@ namespace septa
                       number(soft) + " minus the muscle's " +
                       number(shape.thicknesses[1]) + " and at most " +
                       number(soft) + " (mesh units)");
+
+      const std::string septa = prm.get("Septa layer");
+      septa_layer             = numbers::invalid_unsigned_int;
+      if (!septa.empty())
+        parse_septa(prm, where, septa);
     }
 
     void
@@ -328,10 +359,53 @@ namespace septa
       tria.set_manifold(0, ButtockManifold(shape, scale));
     }
 
+    void
+    resolve(parallel::distributed::Triangulation<3> &tria,
+            const double                             scale,
+            const unsigned int                       global_refinements,
+            const bool                               refine) const override
+    {
+      if (septa_layer == numbers::invalid_unsigned_int)
+        return;
+      network.resolve(
+        tria,
+        global_refinements,
+        refine,
+        [&](const Triangulation<3>::active_cell_iterator &cell) {
+          if (cell->material_id() != septa_layer)
+            return false;
+          double radius = 0;
+          for (const unsigned int v : cell->vertex_indices())
+            radius = std::max(radius, cell->vertex(v).distance(cell->center()));
+          return std::abs(septa_distance(cell->center() / scale)) <
+                 radius / scale;
+        },
+        [&](const Point<3> &x, const unsigned int base) {
+          return base == septa_layer && septa_distance(x / scale) < 0
+                   ? static_cast<unsigned int>(layers.names.size())
+                   : base;
+        },
+        "Septa network in the buttock: ");
+    }
+
+    bool
+    fibre_direction(const Point<3> &x, Tensor<1, 3> &direction) const override
+    {
+      if (septa_layer == numbers::invalid_unsigned_int ||
+          static_cast<unsigned int>(shape.pull_back(x)[2]) != septa_layer ||
+          septa_distance(x) >= 0)
+        return false;
+      direction = network.fibre_direction(x, frame(x), Tensor<1, 3>({0, 1, 0}));
+      return true;
+    }
+
     std::vector<std::string>
     layer_names() const override
     {
-      return layers.names;
+      auto names = layers.names;
+      if (septa_layer != numbers::invalid_unsigned_int)
+        names.push_back("septa");
+      return names;
     }
 
     std::map<std::string, std::set<types::boundary_id>>
@@ -347,6 +421,113 @@ namespace septa
     }
 
   private:
+    void
+    parse_septa(ParameterHandler  &prm,
+                const std::string &where,
+                const std::string &name)
+    {
+      const auto it =
+        std::find(layers.names.begin() + 2, layers.names.end(), name);
+      std::string allowed;
+      for (auto n = layers.names.begin() + 2; n != layers.names.end(); ++n)
+        allowed += (allowed.empty() ? "" : ", ") + *n;
+      require_input(it != layers.names.end(),
+                    where + "/Septa layer",
+                    name,
+                    "empty or one of the layers the tuberosity leaves as "
+                    "they are (" +
+                      allowed + ")");
+      require_input(std::find(layers.names.begin(),
+                              layers.names.end(),
+                              "septa") == layers.names.end(),
+                    where + "/Layer names",
+                    prm.get("Layer names"),
+                    "names other than 'septa' (the septa are their own "
+                    "layer)");
+      septa_layer = it - layers.names.begin();
+      top_depth   = std::accumulate(shape.thicknesses.begin(),
+                                  shape.thicknesses.begin() + septa_layer + 1,
+                                  0.0);
+
+      const auto centre = Utilities::string_to_double(
+        Utilities::split_string_list(prm.get("Septa patch centre")));
+      patch_theta = centre[0] * M_PI / 180;
+      patch_phi   = centre[1] * M_PI / 180;
+      require_input(theta[0] < patch_theta && patch_theta < theta[1] &&
+                      phi[0] < patch_phi && patch_phi < phi[1],
+                    where + "/Septa patch centre",
+                    prm.get("Septa patch centre"),
+                    "theta, phi inside 'Theta range' and 'Phi range'");
+      const auto extent = Utilities::string_to_double(
+        Utilities::split_string_list(prm.get("Septa patch size")));
+      require_input(extent[0] > 0 && extent[1] > 0,
+                    where + "/Septa patch size",
+                    prm.get("Septa patch size"),
+                    "two positive lengths");
+      patch_size = {{extent[0], extent[1]}};
+
+      // Lengths along the theta and phi lines per radian at the centre, on
+      // the layer's outer surface (central differences of the map).
+      const double h = 1e-6;
+      const double s = septa_layer + 1;
+      metric[0]      = (shape.push_forward({patch_theta + h, patch_phi, s}) -
+                   shape.push_forward({patch_theta - h, patch_phi, s}))
+                    .norm() /
+                  (2 * h);
+      metric[1] = (shape.push_forward({patch_theta, patch_phi + h, s}) -
+                   shape.push_forward({patch_theta, patch_phi - h, s}))
+                    .norm() /
+                  (2 * h);
+
+      network.parse_parameters(prm, where, shape.thicknesses[septa_layer]);
+      network.place_seeds(patch_size, [&](const double a, const double b) {
+        return shape.push_forward(
+          {patch_theta + a / metric[0], patch_phi + b / metric[1], s});
+      });
+      const Point<3> centre_point =
+        shape.push_forward({patch_theta, patch_phi, s});
+      network.set_release_axis(centre_point, frame(centre_point).normal);
+    }
+
+    /// Depth below the septa layer's outer surface, the outward normal of
+    /// the ellipsoid of constant depth through x (gradient of sum (x_i /
+    /// (A_i + d))^2) and the normal distance per unit depth, u . n (the
+    /// depth grows along u).
+    LayerFrame
+    frame(const Point<3> &x) const
+    {
+      const Point<3>     chart = shape.pull_back(x);
+      const double       d     = shape.depth(chart);
+      const Tensor<1, 3> u     = ButtockShape::direction(chart[0], chart[1]);
+      LayerFrame         f;
+      f.depth = top_depth - d;
+      for (unsigned int i = 0; i < 3; ++i)
+        f.normal[i] = x[i] / std::pow(shape.axes[i] + d, 2);
+      f.normal /= f.normal.norm();
+      f.rate = u * f.normal;
+      return f;
+    }
+
+    /// Signed distance (mesh units, negative inside) from the boundary of
+    /// the septa, which end at the edges of the patch: its lengths along
+    /// the theta and phi lines from the centre scaled to the centre's
+    /// metric, an estimate (not a bound) of the distance from the edges.
+    double
+    septa_distance(const Point<3> &x) const
+    {
+      const Point<3> chart = shape.pull_back(x);
+      const double   edge  = std::max(
+        std::abs(chart[0] - patch_theta) * metric[0] - 0.5 * patch_size[0],
+        std::abs(chart[1] - patch_phi) * metric[1] - 0.5 * patch_size[1]);
+      return std::max(network.distance(x, frame(x)), edge);
+    }
+
+    SeptaNetwork                network;
+    unsigned int                septa_layer = numbers::invalid_unsigned_int;
+    double                      top_depth   = 0;
+    double                      patch_theta = 0, patch_phi = 0;
+    std::array<double, 2>       patch_size = {{0, 0}};
+    std::array<double, 2>       metric     = {{1, 1}};
     ButtockShape                shape;
     LayerStack                  layers;
     std::array<double, 2>       theta = {{0, 0}}, phi = {{0, 0}};
