@@ -2077,7 +2077,9 @@ def hip_thrust(septa, work):
     insertion directions d(s) = (I(s) - O(s)) / |I(s) - O(s)|, s in [0, 1],
     of the file's two lines (within 1e-3 of the closest of 2001 samples)
     and points lateral and inferior (x > 0, y < 0); (5) 2 ranks give the
-    1-rank skin displacement and activation (1e-6)."""
+    1-rank skin displacement and activation (1e-6); (6) the file's lines
+    are the OpenSim landmarks meshes/buttock_landmarks.py computes (to
+    the file's 4 decimals)."""
     text = scenario_text("exercise_hip_thrust.prm")
     _, _, rows = run(septa, work, "one", None, text)
     _, _, rows2 = run(septa, work, "two", None, text, ranks=2)
@@ -2114,6 +2116,13 @@ def hip_thrust(septa, work):
                                for d in samples))
     print("  %d muscle output cells: fibres within %.2g of d(s)" % (len(cells), worst))
     assert worst < 1e-3, worst
+    sys.path.insert(0, os.path.join(ROOT, "meshes"))
+    import buttock_landmarks
+    origin, insertion, _, _ = buttock_landmarks.lines()
+    for name, mine, theirs in (("origin", O, origin), ("insertion", I, insertion)):
+        worst = max(abs(mine[p][c] - theirs[p][c]) for p in range(2) for c in range(3))
+        assert worst <= 5.1e-5, (name, mine, theirs)
+    print("  the file's lines are buttock_landmarks.py's (4 decimals)")
 
 
 def cellulite_patch_text(overrides=""):
