@@ -7,8 +7,9 @@ removed: the first step is undeformed) and the values of the point fields
 f1, f2, ... at its first point (septa's per-cell fields are constant on
 each deal.II cell's patch), as a JSON list; the name 'volume' gives the
 cell's volume instead.  With --points f1,f2,... [--first]: every point's
-coordinates and the values of the point fields f1, f2, ... there (a
-vertex shared by several cells is written once per cell).  With --quality: the number of cells and their
+coordinates and the values of the point fields f1, f2, ... there (all
+components of a vector; a vertex shared by several cells is written once
+per cell).  With --quality: the number of cells and their
 smallest scaled Jacobian.  With --regions NAME=VALUE: the number of
 connected pieces (cells sharing a point) of the cells whose point field
 NAME is VALUE, e.g. the lobules of fat between septa (layer=1)."""
@@ -48,7 +49,7 @@ if "--cells" in sys.argv:
 if "--points" in sys.argv:
     fields = sys.argv[sys.argv.index("--points") + 1].split(",")
     arrays = [grid.GetPointData().GetArray(f) for f in fields]
-    print(json.dumps([list(grid.GetPoint(p)) + [a.GetValue(p) for a in arrays]
+    print(json.dumps([list(grid.GetPoint(p)) + [v for a in arrays for v in a.GetTuple(p)]
                       for p in range(grid.GetNumberOfPoints())]))
     sys.exit(0)
 if "--regions" in sys.argv:
