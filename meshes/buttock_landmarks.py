@@ -21,9 +21,11 @@ origins P1 lie on the deep ellipsoid (sum (x_i / A_i)^2 = 1); the model's
 pelvis is an ellipsoid, so they lie on it within +-15 % of its norm.  The
 origin line runs from the first bundle's P1 (superior) to the third's
 (inferior), the insertion line from the first bundle's P4 to the third's:
-the fibre field pairs them.
+the fibre field pairs them.  With --muscle medius or minimus: the same
+for the gluteus medius or minimus (bundles 1 and 3, origin P1 on the
+pelvis, insertion P2 on the greater trochanter), in the same registration.
 
-    python3 meshes/buttock_landmarks.py [--axes 70 90 40]
+    python3 meshes/buttock_landmarks.py [--axes 70 90 40] [--muscle NAME]
 
 prints the two lines in m, ready for a parameter file, and the fit.
 """
@@ -37,6 +39,12 @@ ORIGINS = ((-0.1195, 0.0612, 0.0700),   # glut_max1_r-P1, pelvis
 INSERTIONS = ((-0.0277, -0.0566, 0.0470),  # glut_max1_r-P4, femur
               (-0.0156, -0.1016, 0.0419),  # glut_max2_r-P4
               (-0.0060, -0.1419, 0.0411))  # glut_max3_r-P4
+# The deeper gluteus medius and minimus of the same model: bundles 1 and 3,
+# origin P1 on the pelvis, insertion P2 on the femur (greater trochanter).
+DEEP = {"medius": (((-0.0408, 0.0304, 0.1209), (-0.1223, 0.0105, 0.0648)),     # glut_med1/3_r-P1
+                   ((-0.0218, -0.0117, 0.0555), (-0.0309, -0.0047, 0.0518))),  # glut_med1/3_r-P2
+        "minimus": (((-0.0467, -0.0080, 0.1056), (-0.0834, -0.0063, 0.0856)),  # glut_min1/3_r-P1
+                    ((-0.0072, -0.0104, 0.0560), (-0.0135, -0.0083, 0.0550)))}  # glut_min1/3_r-P2
 
 
 def to_model(p, o):
@@ -77,12 +85,21 @@ def fit(axes):
     return o
 
 
-def lines(axes=(0.070, 0.090, 0.040)):
-    """(origin line, insertion line, model origin, the origins' norms)."""
+def femur(p):
+    """A femur point in the pelvis frame, neutral pose."""
+    return tuple(p[i] + HIP[i] for i in range(3))
+
+
+def lines(axes=(0.070, 0.090, 0.040), muscle="maximus"):
+    """(origin line, insertion line, model origin, the maximus origins'
+    norms) of @muscle: maximus, medius or minimus."""
     o = fit(axes)
-    origin = [to_model(ORIGINS[k], o) for k in (0, 2)]
-    insertion = [to_model(tuple(INSERTIONS[k][i] + HIP[i] for i in range(3)), o)
-                 for k in (0, 2)]
+    if muscle == "maximus":
+        origin = [to_model(ORIGINS[k], o) for k in (0, 2)]
+        insertion = [to_model(femur(INSERTIONS[k]), o) for k in (0, 2)]
+    else:
+        origin = [to_model(p, o) for p in DEEP[muscle][0]]
+        insertion = [to_model(femur(p), o) for p in DEEP[muscle][1]]
     return origin, insertion, o, [norm(to_model(p, o), axes) for p in ORIGINS]
 
 
@@ -90,8 +107,10 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--axes", type=float, nargs=3, default=[70, 90, 40],
                         help="deep semi-axes of the buttock model, mm")
+    parser.add_argument("--muscle", choices=("maximus", "medius", "minimus"),
+                        default="maximus")
     args = parser.parse_args()
-    origin, insertion, o, norms = lines(tuple(a * 1e-3 for a in args.axes))
+    origin, insertion, o, norms = lines(tuple(a * 1e-3 for a in args.axes), args.muscle)
 
     def text(line):
         return "; ".join(", ".join("%.4f" % v for v in p) for p in line)

@@ -1199,6 +1199,21 @@ def scenarios(septa, work):
               "exercise_lunge.prm": (
                   "activation_muscle",
                   lambda v, r: abs(v - 0.665) < 1e-3 and r[-1]["un_mean_skin"] > 0, ""),
+              # Side-lying abduction: the gluteus medius (carved from the
+              # deep muscle) reaches 0.81, the maximus 0.38 (1e-3).
+              "exercise_side_abduction.prm": (
+                  "activation_medius",
+                  lambda v, r: abs(v - 0.81) < 1e-3 and
+                  abs(r[-1]["activation_muscle"] - 0.38) < 1e-3, ""),
+              # The cellulite patch in the buttock under the garment
+              # (septa refined twice, not four times; one step): the
+              # septa are there and the skin moves in.
+              "buttock_cellulite.prm": (
+                  "un_mean_skin",
+                  lambda v, r: v < 0 and r[0]["volume_septa"] > 0 and
+                  r[-1]["un_max_skin"] < 0,
+                  "subsection Geometry\n set Septa refinement = 2\nend\n"
+                  "subsection Time\n set End time = 0.25\nend\n"),
               # A garment's 20 mmHg on the buttock: the whole skin moves
               # in, more as the pressure grows.
               "garment_buttock.prm": (
@@ -1920,6 +1935,93 @@ def buttock_mesh(septa, work):
     for key, layers in (("fat", ("fat",)), ("skin", ("skin",)), ("bone+muscle", ("bone", "muscle"))):
         close("3 ranks: volume of " + key, sum(rows[0]["volume_" + l] for l in layers),
               volumes[1][key], rel=1e-12)
+
+
+@test
+def buttock_deep_muscles(septa, work):
+    """The gluteus medius and minimus carved from the deep part of the
+    buttock's muscle layer (Geometry/Deep muscles = minimus, medius, a
+    third of the 30 mm each where theta >= 45 and phi >= -15 deg;
+    params/exercise_side_abduction.prm).
+    (1) The mesh at refinement 1 (Q1): the four muscle layers together
+    have the volume of the muscle without deep muscles (1e-10: the cells
+    are relabelled, not moved; the sums group the cells' volumes
+    differently); the minimus and the medius have the
+    volumes of their ellipsoidal shell sectors (depths 10-20 and 20-30 mm
+    above the deep surface, theta 45-75, phi -15-45 deg; the map's
+    Jacobian by Gauss quadrature) within 1.5 % (the coarse mesh's
+    trilinear cells miss 0.7 % at refinement 1 in buttock_mesh; the
+    tuberosity bump, 53 mm from the region's nearest corner, moves their
+    interfaces by 0.5 mm there and by far less over most of it).
+    (2) The side-lying abduction scenario (to 0.6 s): the medius's and the
+    maximus's activations reach their excitations 0.81 and 0.38 (1e-3),
+    the passive minimus has none; every medius and minimus cell's fibre is
+    one of its file's origin-to-insertion directions (1e-3); both files'
+    lines are meshes/buttock_landmarks.py's (4 decimals).
+    (3) Fractions that do not sum below 1 and a deep muscle named like a
+    layer are refused (exit 1, one message)."""
+    deep = ("subsection Geometry\n set Global refinements = 1\n set Deep muscles = minimus, medius\n"
+            " set Deep muscle fractions = 0.3333, 0.3333\nend\n"
+            "subsection Discretization\n set Polynomial degree = 1\nend\n"
+            "subsection Materials\n"
+            " subsection minimus\n  include %s/params/materials/buttock_muscle.prm\n end\n"
+            " subsection medius\n  include %s/params/materials/buttock_muscle.prm\n end\nend\n"
+            % ((os.path.abspath(ROOT),) * 2))
+    plain = "subsection Geometry\n set Global refinements = 1\nend\n" \
+            "subsection Discretization\n set Polynomial degree = 1\nend\n"
+    _, _, rows = run(septa, work, "deep", None, buttock_text(deep))
+    _, _, rows0 = run(septa, work, "plain", None, buttock_text(plain))
+    v, v0 = rows[0], rows0[0]
+    close("muscle layers' volume (m^3)", v["volume_muscle"] + v["volume_minimus"] +
+          v["volume_medius"], v0["volume_muscle"], rel=1e-10)
+    theta, phi = (math.radians(45), math.radians(75)), (math.radians(-15), math.radians(45))
+    axes = (70.0, 90.0, 40.0)
+    for name, d0, d1 in (("minimus", 10.0, 20.0), ("medius", 20.0, 30.0)):
+        close("volume of the " + name + " (m^3)", v["volume_" + name],
+              ellipsoidal_shell_volume(axes, d0, d1, theta, phi) * 1e-9, rel=0.015)
+
+    text = scenario_text("exercise_side_abduction.prm") + \
+        "subsection Time\n set End time = 0.6\nend\n"
+    _, _, rows = run(septa, work, "abduction", None, text)
+    last = rows[-1]
+    close("medius activation", last["activation_medius"], 0.81, abs_=1e-3)
+    close("maximus activation", last["activation_muscle"], 0.38, abs_=1e-3)
+    assert "activation_minimus" not in last or last["activation_minimus"] == 0, last
+    print("  skin moved out by %.3g mm on average (%.3g at most)"
+          % (1e3 * last["un_mean_skin"], 1e3 * last["un_max_skin"]))
+    sys.path.insert(0, os.path.join(ROOT, "meshes"))
+    import buttock_landmarks
+    cells = read_vtk(os.path.join(work, "abduction", "solution.pvd"), "--cells",
+                     "fibre_x,fibre_y,fibre_z,layer", "--first")
+    names = ["bone", "muscle", "fat", "skin", "minimus", "medius"]
+    for name in ("minimus", "medius"):
+        block = re.search(r"subsection %s\n(.*?)\n  end" % name, text, re.S).group(1)
+        O, I = ([[float(x) for x in p.split(",")] for p in
+                 re.search(r"set %s\s*=\s*([^\n]*)" % entry, block).group(1).split(";")]
+                for entry in ("Origin line", "Insertion line"))
+        origin, insertion, _, _ = buttock_landmarks.lines(muscle=name)
+        for mine, theirs in ((O, origin), (I, insertion)):
+            assert max(abs(mine[p][c] - theirs[p][c]) for p in range(2) for c in range(3)) \
+                <= 5.1e-5, (name, mine, theirs)
+        samples = []
+        for k in range(2001):
+            t = k / 2000
+            d = [I[0][c] + t * (I[1][c] - I[0][c]) - O[0][c] - t * (O[1][c] - O[0][c])
+                 for c in range(3)]
+            n = math.sqrt(sum(x * x for x in d))
+            samples.append([x / n for x in d])
+        mine = [c for c in cells if round(c[6]) == names.index(name)]
+        assert mine, name
+        worst = max(min(math.dist(c[3:6], d) for d in samples) for c in mine)
+        print("  %s: %d output cells, fibres within %.2g of its d(s); lines as the script's"
+              % (name, len(mine), worst))
+        assert worst < 1e-3, (name, worst)
+    for label, entry, value in (("fractions", "Deep muscle fractions", "0.6, 0.5"),
+                                ("name", "Deep muscles", "fat, medius")):
+        _, out, _ = run(septa, work, "bad_" + label, None, buttock_text(
+            deep + "subsection Geometry\n set %s = %s\nend\n" % (entry, value)),
+            ranks=2, expect_rc=1)
+        assert out.count("Geometry/%s = '%s' is not allowed" % (entry, value)) == 1, out
 
 
 @test

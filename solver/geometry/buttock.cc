@@ -183,6 +183,12 @@ namespace septa
    * Boundaries: 'bone' (the deep surface, s = 0), 'skin', 'medial',
    * 'lateral', 'inferior', 'superior', and 'cuts' (the four cuts).
    *
+   * 'Deep muscles' (e.g. the gluteus minimus and medius) take the deep
+   * 'Deep muscle fractions' of the second layer's thickness where theta and
+   * phi reach 'Deep muscle region' (the upper lateral buttock, over the
+   * ilium), coarse cell by coarse cell; elsewhere the second layer (the
+   * maximus) keeps its whole thickness.
+   *
    * With a 'Septa layer', a cellulite patch is placed into that layer (the
    * fat): a SeptaNetwork whose seeds lie on the layer's outer surface over
    * 'Septa patch size' (lengths along the theta and phi lines through
@@ -242,6 +248,28 @@ namespace septa
                         "tuberosity's apex, mesh units; at most their "
                         "thickness elsewhere, and more than that minus "
                         "the muscle's.  0: no bump.");
+      prm.declare_entry("Deep muscles",
+                        "",
+                        Patterns::Anything(),
+                        "Empty: none.  Else names of extra layers carved, "
+                        "from the deep side out, from the deep part of the "
+                        "second layer (the gluteus maximus) within 'Deep "
+                        "muscle region', e.g. 'minimus, medius': the "
+                        "gluteus minimus and medius under the maximus on "
+                        "the ilium.");
+      prm.declare_entry("Deep muscle fractions",
+                        "",
+                        Patterns::Anything(),
+                        "The share of the second layer's thickness each "
+                        "deep muscle takes, in their order (each > 0, sum "
+                        "< 1); cells go by their centre, so multiples of "
+                        "1 / (its Layer cells) keep the interfaces on cell "
+                        "faces.");
+      prm.declare_entry("Deep muscle region",
+                        "45, -15",
+                        Patterns::List(Patterns::Double(), 2, 2),
+                        "theta, phi (degrees) from which on (lateral and "
+                        "up) the deep muscles lie under the maximus.");
       prm.declare_entry("Septa layer",
                         "",
                         Patterns::Anything(),
@@ -322,6 +350,8 @@ namespace septa
                       number(shape.thicknesses[1]) + " and at most " +
                       number(soft) + " (mesh units)");
 
+      parse_deep_muscles(prm, where);
+
       const std::string septa = prm.get("Septa layer");
       septa_layer             = numbers::invalid_unsigned_int;
       if (!septa.empty())
@@ -344,8 +374,7 @@ namespace septa
         Point<3>(theta[1], phi[1], static_cast<double>(layers.names.size())),
         true);
       for (const auto &cell : tria.active_cell_iterators())
-        cell->set_material_id(
-          static_cast<types::material_id>(std::floor(cell->center()[2])));
+        cell->set_material_id(coarse_layer(cell->center()));
       const ButtockShape &s = shape;
       GridTools::transform(
         [&s](const Point<3> &p) { return s.push_forward(p); }, tria);
@@ -382,7 +411,7 @@ namespace septa
         },
         [&](const Point<3> &x, const unsigned int base) {
           return base == septa_layer && septa_distance(x / scale) < 0
-                   ? static_cast<unsigned int>(layers.names.size())
+                   ? septa_id()
                    : base;
         },
         "Septa network in the buttock: ");
@@ -403,6 +432,7 @@ namespace septa
     layer_names() const override
     {
       auto names = layers.names;
+      names.insert(names.end(), deep_names.begin(), deep_names.end());
       if (septa_layer != numbers::invalid_unsigned_int)
         names.push_back("septa");
       return names;
@@ -421,6 +451,82 @@ namespace septa
     }
 
   private:
+    /// Layer id of a coarse cell from its centre in chart coordinates
+    /// (theta, phi, s): the stack layer floor(s), or a deep muscle where
+    /// the second layer lies in the deep muscles' region.
+    types::material_id
+    coarse_layer(const Point<3> &chart) const
+    {
+      const auto layer = static_cast<unsigned int>(std::floor(chart[2]));
+      if (layer == 1 && chart[0] >= deep_region[0] &&
+          chart[1] >= deep_region[1])
+        {
+          double below = 0;
+          for (unsigned int k = 0; k < deep_fractions.size(); ++k)
+            {
+              below += deep_fractions[k];
+              if (chart[2] - 1 < below)
+                return layers.names.size() + k;
+            }
+        }
+      return layer;
+    }
+
+    /// The septa's layer id: after the stack and the deep muscles.
+    unsigned int
+    septa_id() const
+    {
+      return layers.names.size() + deep_names.size();
+    }
+
+    void
+    parse_deep_muscles(ParameterHandler &prm, const std::string &where)
+    {
+      deep_names = Utilities::split_string_list(prm.get("Deep muscles"));
+      const auto fractions =
+        Utilities::split_string_list(prm.get("Deep muscle fractions"));
+      double sum = 0;
+      deep_fractions.clear();
+      for (const auto &f : fractions)
+        {
+          double value = 0;
+          try
+            {
+              value = Utilities::string_to_double(f);
+            }
+          catch (...)
+            {
+              value = -1;
+            }
+          deep_fractions.push_back(value);
+          sum += value;
+        }
+      const bool positive = std::all_of(deep_fractions.begin(),
+                                        deep_fractions.end(),
+                                        [](const double f) { return f > 0; });
+      require_input(fractions.size() == deep_names.size() && positive &&
+                      sum < 1,
+                    where + "/Deep muscle fractions",
+                    prm.get("Deep muscle fractions"),
+                    "one fraction > 0 per name in 'Deep muscles' (" +
+                      std::to_string(deep_names.size()) +
+                      "), together below 1");
+      std::vector<std::string> all = layers.names;
+      for (const auto &n : deep_names)
+        {
+          require_input(!n.empty() && n != "septa" &&
+                          std::find(all.begin(), all.end(), n) == all.end(),
+                        where + "/Deep muscles",
+                        prm.get("Deep muscles"),
+                        "names other than 'septa', the 'Layer names' and "
+                        "each other");
+          all.push_back(n);
+        }
+      const auto region = Utilities::string_to_double(
+        Utilities::split_string_list(prm.get("Deep muscle region")));
+      deep_region = {{region[0] * M_PI / 180, region[1] * M_PI / 180}};
+    }
+
     void
     parse_septa(ParameterHandler  &prm,
                 const std::string &where,
@@ -522,6 +628,9 @@ namespace septa
       return std::max(network.distance(x, frame(x)), edge);
     }
 
+    std::vector<std::string>    deep_names;
+    std::vector<double>         deep_fractions;
+    std::array<double, 2>       deep_region = {{0, 0}};
     SeptaNetwork                network;
     unsigned int                septa_layer = numbers::invalid_unsigned_int;
     double                      top_depth   = 0;
