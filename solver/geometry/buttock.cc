@@ -181,7 +181,8 @@ namespace septa
    * the layer interfaces and the interior on the ellipsoids.
    *
    * Boundaries: 'bone' (the deep surface, s = 0), 'skin', 'medial',
-   * 'lateral', 'inferior', 'superior', and 'cuts' (the four cuts).
+   * 'lateral', 'inferior', 'superior', 'cuts' (the four cuts) and, with a
+   * cellulite patch, 'patch_skin'.
    *
    * 'Deep muscles' (e.g. the gluteus minimus and medius) take the deep
    * 'Deep muscle fractions' of the second layer's thickness where theta and
@@ -194,7 +195,10 @@ namespace septa
    * 'Septa patch size' (lengths along the theta and phi lines through
    * 'Septa patch centre'), its septa confined to the patch (outside it the
    * layer stays plain fat), resolved by adaptive refinement as in the
-   * cellulite patch; the septa cells form the extra layer 'septa'.
+   * cellulite patch; the septa cells form the extra layer 'septa'.  The
+   * skin faces of the coarse mesh whose centre lies over the patch form the
+   * boundary 'patch_skin' (part of 'skin'), for statistics of the patch's
+   * skin alone.
    */
   class Buttock : public Geometry
   {
@@ -374,7 +378,19 @@ namespace septa
         Point<3>(theta[1], phi[1], static_cast<double>(layers.names.size())),
         true);
       for (const auto &cell : tria.active_cell_iterators())
-        cell->set_material_id(coarse_layer(cell->center()));
+        {
+          cell->set_material_id(coarse_layer(cell->center()));
+          // The skin over a cellulite patch: its own boundary, for the
+          // surface statistics and roughness of the patch alone.
+          if (septa_layer != numbers::invalid_unsigned_int)
+            for (const auto &face : cell->face_iterators())
+              if (face->at_boundary() && face->boundary_id() == 5 &&
+                  std::abs(face->center()[0] - patch_theta) * metric[0] <=
+                    0.5 * patch_size[0] &&
+                  std::abs(face->center()[1] - patch_phi) * metric[1] <=
+                    0.5 * patch_size[1])
+                face->set_boundary_id(6);
+        }
       const ButtockShape &s = shape;
       GridTools::transform(
         [&s](const Point<3> &p) { return s.push_forward(p); }, tria);
@@ -441,13 +457,20 @@ namespace septa
     std::map<std::string, std::set<types::boundary_id>>
     boundary_names() const override
     {
-      return {{"medial", {0}},
-              {"lateral", {1}},
-              {"inferior", {2}},
-              {"superior", {3}},
-              {"bone", {4}},
-              {"skin", {5}},
-              {"cuts", {0, 1, 2, 3}}};
+      std::map<std::string, std::set<types::boundary_id>> names = {
+        {"medial", {0}},
+        {"lateral", {1}},
+        {"inferior", {2}},
+        {"superior", {3}},
+        {"bone", {4}},
+        {"skin", {5}},
+        {"cuts", {0, 1, 2, 3}}};
+      if (septa_layer != numbers::invalid_unsigned_int)
+        {
+          names["skin"]       = {5, 6};
+          names["patch_skin"] = {6};
+        }
+      return names;
     }
 
   private:
