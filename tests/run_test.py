@@ -1823,6 +1823,17 @@ def ellipsoidal_shell_volume(axes, d0, d1, theta, phi, n=12):
     return volume * (theta[1] - theta[0]) * (phi[1] - phi[0]) * (d1 - d0)
 
 
+def refused_geometry(septa, work, text, cases):
+    """Each (label, entry, value) of @cases set in the Geometry subsection
+    after @text: on 2 ranks the run exits 1 with one message naming
+    Geometry/entry and the value."""
+    for label, entry, value in cases:
+        _, out, _ = run(septa, work, "bad_" + label, None, text +
+                        "subsection Geometry\n set %s = %s\nend\n" % (entry, value),
+                        ranks=2, expect_rc=1)
+        assert out.count("Geometry/%s = '%s' is not allowed" % (entry, value)) == 1, out
+
+
 def buttock_text(overrides=""):
     """The buttock model with its default layers and the published
     materials (params/materials/buttock_*.prm), the medial plane held, one
@@ -1925,12 +1936,8 @@ def buttock_mesh(septa, work):
         print("  %s: %.6g m^3 exact; errors %.3g, %.3g, %.3g" % (key, exact[key], *e))
         assert e[1] * 3.5 < e[0] and e[2] * 3.5 < e[1], (key, e)
         assert e[2] < 3e-3 * exact[key], (key, e)
-    for label, entry, value in (("bump", "Tissue under tuberosity", "20"),
-                                ("angles", "Theta range", "10, 5")):
-        _, out, _ = run(septa, work, "bad_" + label, None, text +
-                        "subsection Geometry\n set %s = %s\nend\n" % (entry, value),
-                        ranks=2, expect_rc=1)
-        assert out.count("Geometry/%s = '%s' is not allowed" % (entry, value)) == 1, out
+    refused_geometry(septa, work, text, (("bump", "Tissue under tuberosity", "20"),
+                                         ("angles", "Theta range", "10, 5")))
     _, _, rows = run(septa, work, "r1_3ranks", None, text +
                      "subsection Geometry\n set Global refinements = 1\nend\n", ranks=3)
     for key, layers in (("fat", ("fat",)), ("skin", ("skin",)), ("bone+muscle", ("bone", "muscle"))):
@@ -2017,12 +2024,9 @@ def buttock_deep_muscles(septa, work):
         print("  %s: %d output cells, fibres within %.2g of its d(s); lines as the script's"
               % (name, len(mine), worst))
         assert worst < 1e-3, (name, worst)
-    for label, entry, value in (("fractions", "Deep muscle fractions", "0.6, 0.5"),
-                                ("name", "Deep muscles", "fat, medius")):
-        _, out, _ = run(septa, work, "bad_" + label, None, buttock_text(
-            deep + "subsection Geometry\n set %s = %s\nend\n" % (entry, value)),
-            ranks=2, expect_rc=1)
-        assert out.count("Geometry/%s = '%s' is not allowed" % (entry, value)) == 1, out
+    refused_geometry(septa, work, buttock_text(deep),
+                     (("fractions", "Deep muscle fractions", "0.6, 0.5"),
+                      ("name", "Deep muscles", "fat, medius")))
 
 
 @test
@@ -2160,12 +2164,8 @@ def buttock_septa(septa, work):
     for layer in ("bone", "muscle", "fat", "skin", "septa"):
         close("3 ranks: volume of " + layer, rows3[0]["volume_" + layer],
               rows[0]["volume_" + layer], rel=1e-12)
-    for label, entry, value in (("layer", "Septa layer", "muscle"),
-                                ("centre", "Septa patch centre", "80, 0")):
-        _, out, _ = run(septa, work, "bad_" + label, None, text +
-                        "subsection Geometry\n set %s = %s\nend\n" % (entry, value),
-                        ranks=2, expect_rc=1)
-        assert out.count("Geometry/%s = '%s' is not allowed" % (entry, value)) == 1, out
+    refused_geometry(septa, work, text, (("layer", "Septa layer", "muscle"),
+                                         ("centre", "Septa patch centre", "80, 0")))
 
 
 @test
@@ -2448,11 +2448,8 @@ def cellulite_patch(septa, work):
               rel=1e-8)
 
     # (4)
-    for label, entry, value in (("angle", "Septa angle", "30"),
-                                ("layer", "Septa layer", "dermis")):
-        _, out, _ = run(septa, work, "bad_" + label, None, cellulite_patch_text(
-            " set %s = %s" % (entry, value)), ranks=2, expect_rc=1)
-        assert out.count("Geometry/%s = '%s' is not allowed" % (entry, value)) == 1, out
+    refused_geometry(septa, work, cellulite_patch_text(),
+                     (("angle", "Septa angle", "30"), ("layer", "Septa layer", "dermis")))
 
 
 @test

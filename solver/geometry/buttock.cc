@@ -555,26 +555,14 @@ namespace septa
                 const std::string &where,
                 const std::string &name)
     {
-      const auto it =
-        std::find(layers.names.begin() + 2, layers.names.end(), name);
-      std::string allowed;
-      for (auto n = layers.names.begin() + 2; n != layers.names.end(); ++n)
-        allowed += (allowed.empty() ? "" : ", ") + *n;
-      require_input(it != layers.names.end(),
-                    where + "/Septa layer",
-                    name,
-                    "empty or one of the layers the tuberosity leaves as "
-                    "they are (" +
-                      allowed + ")");
-      require_input(std::find(layers.names.begin(),
-                              layers.names.end(),
-                              "septa") == layers.names.end(),
-                    where + "/Layer names",
-                    prm.get("Layer names"),
-                    "names other than 'septa' (the septa are their own "
-                    "layer)");
-      septa_layer = it - layers.names.begin();
-      top_depth   = std::accumulate(shape.thicknesses.begin(),
+      septa_layer = SeptaNetwork::layer_index(
+        layers.names,
+        name,
+        2,
+        prm.get("Layer names"),
+        where,
+        "empty or one of the layers the tuberosity leaves as they are");
+      top_depth = std::accumulate(shape.thicknesses.begin(),
                                   shape.thicknesses.begin() + septa_layer + 1,
                                   0.0);
 

@@ -64,23 +64,12 @@ namespace septa
       layers.parse_parameters(prm, where);
       footprint.parse_parameters(prm, where);
 
-      const std::string name = prm.get("Septa layer");
-      const auto it = std::find(layers.names.begin(), layers.names.end(), name);
-      std::string names;
-      for (const auto &n : layers.names)
-        names += (names.empty() ? "" : ", ") + n;
-      require_input(it != layers.names.end(),
-                    where + "/Septa layer",
-                    name,
-                    "one of 'Layer names' (" + names + ")");
-      require_input(std::find(layers.names.begin(),
-                              layers.names.end(),
-                              "septa") == layers.names.end(),
-                    where + "/Layer names",
-                    prm.get("Layer names"),
-                    "names other than 'septa' (the septa are their own "
-                    "layer)");
-      septa_layer = it - layers.names.begin();
+      septa_layer = SeptaNetwork::layer_index(layers.names,
+                                              prm.get("Septa layer"),
+                                              0,
+                                              prm.get("Layer names"),
+                                              where,
+                                              "one of 'Layer names'");
       bottom      = std::accumulate(layers.thicknesses.begin(),
                                layers.thicknesses.begin() + septa_layer,
                                0.0);

@@ -73,6 +73,30 @@ namespace septa
   }
 
 
+  unsigned int
+  SeptaNetwork::layer_index(const std::vector<std::string> &names,
+                            const std::string              &name,
+                            const unsigned int              first,
+                            const std::string              &layer_names,
+                            const std::string              &where,
+                            const std::string              &allowed)
+  {
+    const auto  it = std::find(names.begin() + first, names.end(), name);
+    std::string listed;
+    for (auto n = names.begin() + first; n != names.end(); ++n)
+      listed += (listed.empty() ? "" : ", ") + *n;
+    require_input(it != names.end(),
+                  where + "/Septa layer",
+                  name,
+                  allowed + " (" + listed + ")");
+    require_input(std::find(names.begin(), names.end(), "septa") == names.end(),
+                  where + "/Layer names",
+                  layer_names,
+                  "names other than 'septa' (the septa are their own layer)");
+    return it - names.begin();
+  }
+
+
   void
   SeptaNetwork::parse_parameters(ParameterHandler  &prm,
                                  const std::string &where,

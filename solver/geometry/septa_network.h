@@ -63,6 +63,21 @@ namespace septa
                        const std::string        &default_thickness,
                        const std::string        &default_fascia);
 
+    /**
+     * Index of the layer @p name ('Septa layer') among @p names from @p
+     * first on, after checking that no layer is called 'septa' (the septa
+     * form that layer; @p layer_names is the 'Layer names' entry as given).
+     * Refused otherwise: @p allowed says which layers may carry septa; the
+     * message lists them.
+     */
+    static unsigned int
+    layer_index(const std::vector<std::string> &names,
+                const std::string              &name,
+                unsigned int                    first,
+                const std::string              &layer_names,
+                const std::string              &where,
+                const std::string              &allowed);
+
     /// Read and check the entries for a layer @p layer_thickness thick.
     void
     parse_parameters(dealii::ParameterHandler &prm,
