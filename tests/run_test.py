@@ -22,6 +22,7 @@ Rules for every test here, in feature_tests.py and in unit/ (tests/README.md):
   check seen to fail (the closing notes of the issues list what was broken)."""
 import argparse
 import csv
+import json
 import math
 import os
 import re
@@ -343,12 +344,7 @@ def fibre_uniaxial(septa, work):
                 continue
             # The fibre fields of the output: along z, stretched by l.
             out = os.path.join(work, "fibre_%s_%s" % (model.split()[0], label))
-            p = subprocess.run(["/usr/bin/python3", os.path.join(HERE, "read_vtk.py"),
-                                os.path.join(out, "solution.pvd")],
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-            assert p.returncode == 0, p.stdout
-            import json
-            fields = json.loads(p.stdout)["point_arrays"]
+            fields = read_vtk(os.path.join(out, "solution.pvd"))["point_arrays"]
             close("%s fibre_z at the end" % model, fields["fibre_z"]["min"][0], 1.0, abs_=1e-6)
             close("%s fibre_x at the end" % model, fields["fibre_x"]["max"][0], 0.0, abs_=1e-6)
             close("%s fibre_stretch at the end" % model, fields["fibre_stretch"]["max"][0], 1.3,
@@ -711,12 +707,7 @@ def stability_indicator(septa, work):
 
 def cell_fields(pvd, fields):
     """[centre x, y, z, values...] of every VTK cell of the first step."""
-    import json
-    p = subprocess.run(["/usr/bin/python3", os.path.join(HERE, "read_vtk.py"), pvd,
-                        "--cells", ",".join(fields), "--first"],
-                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    assert p.returncode == 0, p.stdout
-    return json.loads(p.stdout)
+    return read_vtk(pvd, "--cells", ",".join(fields), "--first")
 
 
 @test
@@ -1295,12 +1286,7 @@ def vtk_output(septa, work):
              "subsection Time\n set End time = 0.5\nend\n")
     _, _, rows = run(septa, work, "vtk", None, text, ranks=2)
     out = os.path.join(work, "vtk")
-    p = subprocess.run(["/usr/bin/python3", os.path.join(HERE, "read_vtk.py"),
-                        os.path.join(out, "solution.pvd")],
-                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    assert p.returncode == 0, p.stdout
-    import json
-    data = json.loads(p.stdout)
+    data = read_vtk(os.path.join(out, "solution.pvd"))
     close("last time in the .pvd", data["times"][-1], 0.5, abs_=1e-12)
     assert len(data["times"]) == 3, data["times"]
     # deal.II writes per-cell values as point data of the output patches.
