@@ -2055,7 +2055,7 @@ def buttock_septa(septa, work):
     (6) A septa layer the tuberosity changes (muscle) and a patch centre
     outside the body are refused (exit 1, one message)."""
     septa_material = ("subsection Materials\n subsection septa\n"
-                      "  include %s/params/materials/fibrous_septa.prm\n end\nend\n"
+                      "  include %s/params/models/fibrous_septa.prm\n end\nend\n"
                       % os.path.abspath(ROOT))
     text = buttock_text(
         "subsection Geometry\n set Angular cells = 10, 14\n set Septa layer = fat\n"
@@ -2298,7 +2298,7 @@ def cellulite_patch_text(overrides=""):
             " subsection muscle\n  include %s/params/materials/buttock_muscle.prm\n end\n"
             " subsection fat\n  include %s/params/materials/buttock_fat.prm\n end\n"
             " subsection skin\n  include %s/params/materials/buttock_skin.prm\n end\n"
-            " subsection septa\n  include %s/params/materials/fibrous_septa.prm\n end\nend\n"
+            " subsection septa\n  include %s/params/models/fibrous_septa.prm\n end\nend\n"
             "subsection Loads\n set Names = bone\n subsection bone\n  set Type = displacement\n"
             "  set Boundary = bone\n  set Components = x, y, z\n  set Values = 0, 0, 0\n end\nend\n"
             "subsection Time\n set End time = 1\n set Initial step = 1\n set Maximum step = 1\nend\n"
