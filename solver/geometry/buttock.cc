@@ -263,7 +263,7 @@ namespace septa
                         "the ilium.");
       prm.declare_entry("Deep muscle fractions",
                         "",
-                        Patterns::Anything(),
+                        Patterns::List(Patterns::Double(), 0),
                         "The share of the second layer's thickness each "
                         "deep muscle takes, in their order (each > 0, sum "
                         "< 1); cells go by their centre, so multiples of "
@@ -385,10 +385,7 @@ namespace septa
           if (septa_layer != numbers::invalid_unsigned_int)
             for (const auto &face : cell->face_iterators())
               if (face->at_boundary() && face->boundary_id() == 5 &&
-                  std::abs(face->center()[0] - patch_theta) * metric[0] <=
-                    0.5 * patch_size[0] &&
-                  std::abs(face->center()[1] - patch_phi) * metric[1] <=
-                    0.5 * patch_size[1])
+                  patch_edge(face->center()) <= 0)
                 face->set_boundary_id(6);
         }
       const ButtockShape &s = shape;
@@ -414,34 +411,27 @@ namespace septa
         return;
       network.resolve(
         tria,
+        scale,
         global_refinements,
         refine,
-        [&](const Triangulation<3>::active_cell_iterator &cell) {
-          if (cell->material_id() != septa_layer)
-            return false;
-          double radius = 0;
-          for (const unsigned int v : cell->vertex_indices())
-            radius = std::max(radius, cell->vertex(v).distance(cell->center()));
-          return std::abs(septa_distance(cell->center() / scale)) <
-                 radius / scale;
-        },
-        [&](const Point<3> &x, const unsigned int base) {
-          return base == septa_layer && septa_distance(x / scale) < 0
-                   ? septa_id()
-                   : base;
-        },
+        septa_layer,
+        septa_id(),
+        [this](const Point<3> &x) { return septa_distance(x); },
         "Septa network in the buttock: ");
     }
 
     bool
     fibre_direction(const Point<3> &x, Tensor<1, 3> &direction) const override
     {
-      if (septa_layer == numbers::invalid_unsigned_int ||
-          static_cast<unsigned int>(shape.pull_back(x)[2]) != septa_layer ||
-          septa_distance(x) >= 0)
+      if (septa_layer == numbers::invalid_unsigned_int)
         return false;
-      direction = network.fibre_direction(x, frame(x), Tensor<1, 3>({0, 1, 0}));
-      return true;
+      const Point<3> chart = shape.pull_back(x);
+      return static_cast<unsigned int>(chart[2]) == septa_layer &&
+             patch_edge(chart) < 0 &&
+             network.fibre_direction(x,
+                                     frame(x, chart),
+                                     Tensor<1, 3>({0, 1, 0}),
+                                     direction);
     }
 
     std::vector<std::string>
@@ -505,29 +495,15 @@ namespace septa
     void
     parse_deep_muscles(ParameterHandler &prm, const std::string &where)
     {
-      deep_names = Utilities::split_string_list(prm.get("Deep muscles"));
-      const auto fractions =
-        Utilities::split_string_list(prm.get("Deep muscle fractions"));
-      double sum = 0;
-      deep_fractions.clear();
-      for (const auto &f : fractions)
-        {
-          double value = 0;
-          try
-            {
-              value = Utilities::string_to_double(f);
-            }
-          catch (...)
-            {
-              value = -1;
-            }
-          deep_fractions.push_back(value);
-          sum += value;
-        }
+      deep_names     = Utilities::split_string_list(prm.get("Deep muscles"));
+      deep_fractions = Utilities::string_to_double(
+        Utilities::split_string_list(prm.get("Deep muscle fractions")));
+      const double sum =
+        std::accumulate(deep_fractions.begin(), deep_fractions.end(), 0.0);
       const bool positive = std::all_of(deep_fractions.begin(),
                                         deep_fractions.end(),
                                         [](const double f) { return f > 0; });
-      require_input(fractions.size() == deep_names.size() && positive &&
+      require_input(deep_fractions.size() == deep_names.size() && positive &&
                       sum < 1,
                     where + "/Deep muscle fractions",
                     prm.get("Deep muscle fractions"),
@@ -603,19 +579,21 @@ namespace septa
       });
       const Point<3> centre_point =
         shape.push_forward({patch_theta, patch_phi, s});
-      network.set_release_axis(centre_point, frame(centre_point).normal);
+      network.set_release_axis(
+        centre_point,
+        frame(centre_point, shape.pull_back(centre_point)).normal);
     }
 
-    /// Depth below the septa layer's outer surface, the outward normal of
-    /// the ellipsoid of constant depth through x (gradient of sum (x_i /
+    /// At x, whose chart coordinates are @p chart: depth below the septa
+    /// layer's outer surface, the outward normal of the ellipsoid of
+    /// constant depth through x (gradient of sum (x_i /
     /// (A_i + d))^2) and the normal distance per unit depth, u . n (the
     /// depth grows along u).
     LayerFrame
-    frame(const Point<3> &x) const
+    frame(const Point<3> &x, const Point<3> &chart) const
     {
-      const Point<3>     chart = shape.pull_back(x);
-      const double       d     = shape.depth(chart);
-      const Tensor<1, 3> u     = ButtockShape::direction(chart[0], chart[1]);
+      const double       d = shape.depth(chart);
+      const Tensor<1, 3> u = ButtockShape::direction(chart[0], chart[1]);
       LayerFrame         f;
       f.depth = top_depth - d;
       for (unsigned int i = 0; i < 3; ++i)
@@ -625,18 +603,26 @@ namespace septa
       return f;
     }
 
-    /// Signed distance (mesh units, negative inside) from the boundary of
-    /// the septa, which end at the edges of the patch: its lengths along
+    /// Signed distance (mesh units, positive outside) from the patch's
+    /// edges of the point with chart coordinates @p chart: its lengths along
     /// the theta and phi lines from the centre scaled to the centre's
     /// metric, an estimate (not a bound) of the distance from the edges.
+    double
+    patch_edge(const Point<3> &chart) const
+    {
+      return std::max(std::abs(chart[0] - patch_theta) * metric[0] -
+                        0.5 * patch_size[0],
+                      std::abs(chart[1] - patch_phi) * metric[1] -
+                        0.5 * patch_size[1]);
+    }
+
+    /// Signed distance (mesh units, negative inside) from the boundary of
+    /// the septa, which end at the edges of the patch.
     double
     septa_distance(const Point<3> &x) const
     {
       const Point<3> chart = shape.pull_back(x);
-      const double   edge  = std::max(
-        std::abs(chart[0] - patch_theta) * metric[0] - 0.5 * patch_size[0],
-        std::abs(chart[1] - patch_phi) * metric[1] - 0.5 * patch_size[1]);
-      return std::max(network.distance(x, frame(x)), edge);
+      return std::max(network.distance(x, frame(x, chart)), patch_edge(chart));
     }
 
     std::vector<std::string>    deep_names;

@@ -98,22 +98,23 @@ namespace septa
     {
       network.resolve(
         tria,
+        scale,
         global_refinements,
         refine,
-        [&](const Triangulation<3>::active_cell_iterator &cell) {
-          return crossed(cell, scale);
-        },
-        [&](const Point<3> &x, unsigned int) { return layer_of(x / scale); },
+        septa_layer,
+        layers.names.size(),
+        [this](const Point<3> &x) { return network.distance(x, frame(x)); },
         "Septa network: ");
     }
 
     bool
     fibre_direction(const Point<3> &x, Tensor<1, 3> &direction) const override
     {
-      if (layer_of(x) != layers.names.size())
-        return false;
-      direction = network.fibre_direction(x, frame(x), Tensor<1, 3>({1, 0, 0}));
-      return true;
+      return layers.layer_at(x[2]) == septa_layer &&
+             network.fibre_direction(x,
+                                     frame(x),
+                                     Tensor<1, 3>({1, 0, 0}),
+                                     direction);
     }
 
     std::vector<std::string>
@@ -139,31 +140,6 @@ namespace septa
       f.depth  = top - x[2];
       f.normal = Tensor<1, 3>({0, 0, 1});
       return f;
-    }
-
-    /// Layer index of the point x (mesh units): 'septa' (the last) within
-    /// the septa.
-    unsigned int
-    layer_of(const Point<3> &x) const
-    {
-      const unsigned int l = layers.layer_at(x[2]);
-      if (l == septa_layer && network.distance(x, frame(x)) < 0)
-        return layers.names.size();
-      return l;
-    }
-
-    /// Does the boundary of a septum cross this cell (in metres)?
-    bool
-    crossed(const Triangulation<3>::active_cell_iterator &cell,
-            const double                                  scale) const
-    {
-      const Point<3> c = cell->center() / scale;
-      if (c[2] < bottom || c[2] > top)
-        return false;
-      double radius = 0;
-      for (const unsigned int v : cell->vertex_indices())
-        radius = std::max(radius, cell->vertex(v).distance(cell->center()));
-      return std::abs(network.distance(c, frame(c))) < radius / scale;
     }
 
     LayerStack   layers;

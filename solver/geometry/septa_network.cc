@@ -216,7 +216,16 @@ namespace septa
   double
   SeptaNetwork::distance(const Point<3> &x, const LayerFrame &frame) const
   {
-    double walls = nearest_wall(x, frame).distance - 0.5 * thickness;
+    return distance(x, frame, nearest_wall(x, frame));
+  }
+
+
+  double
+  SeptaNetwork::distance(const Point<3>   &x,
+                         const LayerFrame &frame,
+                         const Wall       &wall) const
+  {
+    double walls = wall.distance - 0.5 * thickness;
     if (released > 0)
       {
         const Tensor<1, 3> r = x - release_point;
@@ -230,37 +239,57 @@ namespace septa
   }
 
 
-  Tensor<1, 3>
+  bool
   SeptaNetwork::fibre_direction(const Point<3>     &x,
                                 const LayerFrame   &frame,
-                                const Tensor<1, 3> &reference) const
+                                const Tensor<1, 3> &reference,
+                                Tensor<1, 3>       &direction) const
   {
     const Wall wall = nearest_wall(x, frame);
+    if (distance(x, frame, wall) >= 0)
+      return false;
     if (fascia > 0 && fascia_distance(frame) <= wall.distance - 0.5 * thickness)
       {
         // In the fascia: along its plane.
-        Tensor<1, 3> d = reference - (reference * frame.normal) * frame.normal;
-        return d / d.norm();
+        direction = reference - (reference * frame.normal) * frame.normal;
+        direction /= direction.norm();
+        return true;
       }
     // Down the septum, away from the top: in its plane, normal to its edge
     // along the surface.
     const Tensor<1, 3> along = cross_product_3d(frame.normal, wall.normal);
-    Tensor<1, 3>       d     = cross_product_3d(wall.normal, along);
-    d /= d.norm();
-    return d * frame.normal > 0 ? -d : d;
+    direction                = cross_product_3d(wall.normal, along);
+    direction /= direction.norm();
+    if (direction * frame.normal > 0)
+      direction = -direction;
+    return true;
   }
 
 
   void
-  SeptaNetwork::resolve(
-    parallel::distributed::Triangulation<3> &tria,
-    const unsigned int                       global_refinements,
-    const bool                               refine,
-    const std::function<bool(const Triangulation<3>::active_cell_iterator &)>
-                                                                      &crossed,
-    const std::function<unsigned int(const Point<3> &, unsigned int)> &layer_of,
-    const std::string &description) const
+  SeptaNetwork::resolve(parallel::distributed::Triangulation<3> &tria,
+                        const double                             scale,
+                        const unsigned int global_refinements,
+                        const bool         refine,
+                        const unsigned int septa_layer,
+                        const unsigned int septa_id,
+                        const std::function<double(const Point<3> &)> &distance,
+                        const std::string &description) const
   {
+    // The layer ids are create()'s until the layers are set below.
+    const auto crossed =
+      [&](const Triangulation<3>::active_cell_iterator &cell) {
+        if (cell->material_id() != septa_layer)
+          return false;
+        double radius = 0;
+        for (const unsigned int v : cell->vertex_indices())
+          radius = std::max(radius, cell->vertex(v).distance(cell->center()));
+        return std::abs(distance(cell->center() / scale)) < radius / scale;
+      };
+    const auto layer_of = [&](const Point<3> &centre, const unsigned int base) {
+      return base == septa_layer && distance(centre / scale) < 0 ? septa_id
+                                                                 : base;
+    };
     const unsigned int finest = global_refinements + refinement;
     if (refine)
       for (unsigned int r = 0; r < refinement; ++r)

@@ -106,31 +106,39 @@ namespace septa
     double
     distance(const dealii::Point<3> &x, const LayerFrame &frame) const;
 
-    /// The fibre direction of the septa at x: down its septum (in the
-    /// septum's plane, normal to the septum's edge along the surface,
-    /// pointing away from the top), or in the fascia along @p reference
-    /// projected onto the fascia's plane.
-    dealii::Tensor<1, 3>
+    /// If x lies in the septa (distance() < 0): true, and in @p direction
+    /// the fibre direction there: down its septum (in the septum's plane,
+    /// normal to the septum's edge along the surface, pointing away from the
+    /// top), or in the fascia along @p reference projected onto the
+    /// fascia's plane.
+    bool
     fibre_direction(const dealii::Point<3>     &x,
                     const LayerFrame           &frame,
-                    const dealii::Tensor<1, 3> &reference) const;
+                    const dealii::Tensor<1, 3> &reference,
+                    dealii::Tensor<1, 3>       &direction) const;
 
-    /// Refine 'Septa refinement' times the locally owned active cells for
-    /// which @p crossed is true, then give every cell up to the finest
-    /// level that refinement can reach the layer @p layer_of(centre in
-    /// metres, layer of its coarse cell as create() set it); deeper cells
-    /// (refined during a run) keep their parent's.  With @p refine false (a
-    /// resumed run) only the layers are set.  Prints the number of active
-    /// cells per level after @p description.
+    /**
+     * Refine 'Septa refinement' times the locally owned active cells of the
+     * layer @p septa_layer (by material id) that the boundary of the septa
+     * crosses: |@p distance(centre)| below the largest distance from the
+     * centre to a vertex (decided from the geometry alone, so the mesh is
+     * the same on any number of ranks).  Then every cell up to the finest
+     * level that refinement can reach whose coarse cell create() put into
+     * @p septa_layer gets @p septa_id where @p distance(centre) < 0; deeper
+     * cells (refined during a run) keep their parent's.  With @p refine
+     * false (a resumed run) only the layers are set.  @p distance takes and
+     * returns mesh units, the triangulation is in metres (@p scale).
+     * Prints the number of active cells per level after @p description.
+     */
     void
     resolve(dealii::parallel::distributed::Triangulation<3> &tria,
+            double                                           scale,
             unsigned int                                     global_refinements,
             bool                                             refine,
-            const std::function<bool(
-              const dealii::Triangulation<3>::active_cell_iterator &)> &crossed,
-            const std::function<unsigned int(const dealii::Point<3> &,
-                                             unsigned int)> &layer_of,
-            const std::string                               &description) const;
+            unsigned int                                     septa_layer,
+            unsigned int                                     septa_id,
+            const std::function<double(const dealii::Point<3> &)> &distance,
+            const std::string &description) const;
 
     /// What the network is, for the log: lobules, thickness, angle, fascia.
     std::string
@@ -159,6 +167,12 @@ namespace septa
 
     Wall
     nearest_wall(const dealii::Point<3> &x, const LayerFrame &frame) const;
+
+    /// distance() with the nearest wall already found.
+    double
+    distance(const dealii::Point<3> &x,
+             const LayerFrame       &frame,
+             const Wall             &wall) const;
 
     /// Signed distance from the boundary of the fascia sheet.
     double
