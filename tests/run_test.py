@@ -2176,15 +2176,17 @@ def sitting(septa, work):
     text = scenario_text("sitting.prm") + "subsection Time\n set End time = 0.5\nend\n"
     _, _, rows = run(septa, work, "one", None, text)
     _, _, rows2 = run(septa, work, "two", None, text, ranks=2)
-    density = {"bone": 1000.0, "muscle": 1090.0, "fat": 911.0, "skin": 1000.0}
-    for layer, rho in density.items():
+    # Each layer's density from its subsection or the preset it includes;
+    # 1000 kg/m^3 (the default) where neither sets one.
+    density = {}
+    for layer in ("bone", "muscle", "fat", "skin"):
         m = re.search(r"subsection %s\n(.*?)\n  end" % layer, text, re.S)
         d = re.search(r"set Density\s*=\s*(\S+)", m.group(1)) if m else None
         if d is None:
             preset = re.search(r"include (\S+)", m.group(1)) if m else None
             d = re.search(r"set Density\s*=\s*(\S+)", open(preset.group(1)).read()) \
                 if preset else None
-        density[layer] = float(d.group(1)) if d else 1000.0  # the default
+        density[layer] = float(d.group(1)) if d else 1000.0
     mass = sum(density[l] * rows[0]["volume_" + l] for l in density)
     g = [float(v) for v in re.search(r"set Acceleration\s*=\s*([^\n]+)", text).group(1).split(",")]
     print("  densities %s kg/m^3, mass %.4f kg" % (density, mass))
